@@ -1,0 +1,302 @@
+// The reconnecting JSON-framing client shared by the browser page and the terminal client.
+// It owns what makes a chat client trustworthy: resume with `since` so nothing is missed or
+// shown twice, an outbox whose messages carry a `ref` so a resend never duplicates, pacing
+// to the room's limits, heartbeats, and jittered backoff. It knows no DOM and no Node API:
+// the caller hands it a way to open a socket.
+
+import {
+  FINAL_CLOSE_CODES,
+  HEARTBEAT_INTERVAL_MS,
+  JSON_SUBPROTOCOL,
+  PING_FRAME,
+  CloseCode,
+  roomSocketUrl,
+  type ChatMessage,
+  type ClientMessage,
+  type ErrorMessage,
+  type JoinMessage,
+  type LeaveMessage,
+  type RoomLimits,
+  type ServerMessage,
+  type WelcomeMessage,
+} from "../protocol.ts";
+import { reconnectDelay } from "./backoff.ts";
+import { SendPacer } from "./send-pacer.ts";
+
+/** The subset of the WHATWG WebSocket that both browsers and the `ws` package provide. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+/** Where the connection stands, for a status line. */
+export type ConnectionState =
+  | { kind: "connecting"; attempt: number }
+  | { kind: "connected" }
+  | { kind: "waiting"; retryAt: number; attempt: number; code: number; reason: string }
+  | { kind: "closed"; code: number; reason: string };
+
+/** A message this client sent that the room has not yet acknowledged. */
+export interface PendingMessage {
+  ref: string;
+  text: string;
+}
+
+/** What the connection reports; every callback is optional. */
+export interface ChatConnectionEvents {
+  state?(state: ConnectionState): void;
+  welcome?(welcome: WelcomeMessage, resumed: boolean): void;
+  /** A message not seen before, in room order; `mine` when this client sent it. */
+  message?(message: ChatMessage, mine: boolean): void;
+  join?(join: JoinMessage): void;
+  leave?(leave: LeaveMessage): void;
+  error?(error: ErrorMessage): void;
+  /** The set of unacknowledged messages changed. */
+  pending?(pending: readonly PendingMessage[]): void;
+  /** The socket closed before it ever opened, with nothing said by the server (unreachable URL). */
+  unreachable?(detail: string): void;
+}
+
+/** How to reach the room and how to open a socket. */
+export interface ChatConnectionOptions {
+  /** http(s) or ws(s) base URL of the service. */
+  url: string;
+  room: string;
+  name?: string;
+  /** How many stored messages to replay on the first join. */
+  history?: number;
+  openSocket(url: string, protocol: string): SocketLike;
+  events?: ChatConnectionEvents;
+  random?: () => number;
+}
+
+const OPEN = 1;
+
+/** A chat session that survives disconnects: see the file comment. */
+export class ChatConnection {
+  readonly options: ChatConnectionOptions;
+  readonly events: ChatConnectionEvents;
+  /** The name the room gave this session (the server may pick a guest name). */
+  you = "";
+  /** The highest message id seen; the `since` of the next reconnect. */
+  lastId = 0;
+  limits: RoomLimits | null = null;
+  #socket: SocketLike | null = null;
+  #state: ConnectionState = { kind: "connecting", attempt: 0 };
+  #attempt = 0;
+  #welcomed = false;
+  #everOpened = false;
+  #online = new Map<string, number>();
+  #pending = new Map<string, string>();
+  #unsent: string[] = [];
+  #pacer: SendPacer | null = null;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
+  #stopped = false;
+
+  constructor(options: ChatConnectionOptions) {
+    this.options = options;
+    this.events = options.events ?? {};
+  }
+
+  /** The connection's current state. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Everyone in the room, each name once, sorted. */
+  get online(): string[] {
+    return [...this.#online.keys()].sort((a, b) => a.localeCompare(b));
+  }
+
+  /** Messages sent but not yet acknowledged by the room, oldest first. */
+  get pending(): PendingMessage[] {
+    return [...this.#pending].map(([ref, text]) => ({ ref, text }));
+  }
+
+  /** Opens the first connection. */
+  start(): void {
+    this.#stopped = false;
+    this.#open();
+  }
+
+  /** Queues `text`; it is sent now if connected, else once the connection is back. Returns its ref. */
+  send(text: string): string {
+    const ref = this.#newRef();
+    this.#pending.set(ref, text);
+    this.#unsent.push(ref);
+    this.events.pending?.(this.pending);
+    this.#flush();
+    return ref;
+  }
+
+  /** Closes for good: no reconnect follows. */
+  stop(code: number = CloseCode.normal, reason = "bye"): void {
+    this.#stopped = true;
+    this.#clearTimers();
+    this.#socket?.close(code, reason);
+    this.#setState({ kind: "closed", code, reason });
+  }
+
+  #open(): void {
+    const { url, room, name, history } = this.options;
+    const params = this.#welcomed ? { name: this.you, since: this.lastId } : { name, history };
+    this.#setState({ kind: "connecting", attempt: this.#attempt });
+    let socket: SocketLike;
+    try {
+      socket = this.options.openSocket(roomSocketUrl(url, room, params).href, JSON_SUBPROTOCOL);
+    } catch (error) {
+      this.#setState({ kind: "closed", code: CloseCode.badRequest, reason: String(error) });
+      return;
+    }
+    this.#socket = socket;
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      this.#everOpened = true;
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data === "string") this.#receive(JSON.parse(event.data) as ServerMessage);
+    };
+    socket.onerror = () => {};
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      this.#stopHeartbeat();
+      if (this.#stopped) return;
+      if (!opened && !this.#everOpened && event.code === 1006) {
+        this.events.unreachable?.(`cannot reach ${this.options.url}`);
+      }
+      if (FINAL_CLOSE_CODES.has(event.code)) {
+        this.#setState({ kind: "closed", code: event.code, reason: event.reason });
+        return;
+      }
+      // A full room or a flood close asks for patience, not a quick retry.
+      const floor = event.code === CloseCode.tryAgainLater || event.code === CloseCode.policyViolation ? 5_000 : 0;
+      const delay = reconnectDelay(this.#attempt, this.options.random, floor);
+      this.#setState({
+        kind: "waiting",
+        retryAt: Date.now() + delay,
+        attempt: this.#attempt,
+        code: event.code,
+        reason: event.reason,
+      });
+      this.#attempt++;
+      this.#later(delay, () => this.#open());
+    };
+  }
+
+  #receive(message: ServerMessage): void {
+    switch (message.type) {
+      case "welcome": {
+        const resumed = this.#welcomed;
+        this.#welcomed = true;
+        this.#attempt = 0;
+        this.you = message.you;
+        this.limits = message.limits;
+        this.#pacer = new SendPacer(message.limits);
+        this.#online = new Map(message.online.map((name) => [name, 1]));
+        this.#setState({ kind: "connected" });
+        this.events.welcome?.(message, resumed);
+        for (const stored of message.history) this.#deliver(stored);
+        // Whatever the room had not acknowledged goes again; its ref makes a repeat harmless.
+        this.#unsent = [...this.#pending.keys()];
+        this.#startHeartbeat();
+        this.#flush();
+        return;
+      }
+      case "message":
+        this.#deliver(message);
+        return;
+      case "join":
+        this.#online.set(message.name, (this.#online.get(message.name) ?? 0) + 1);
+        this.events.join?.(message);
+        return;
+      case "leave": {
+        const left = (this.#online.get(message.name) ?? 1) - 1;
+        if (left > 0) this.#online.set(message.name, left);
+        else this.#online.delete(message.name);
+        this.events.leave?.(message);
+        return;
+      }
+      case "error":
+        if (message.code === "rate_limited" && message.ref && this.#pending.has(message.ref)) {
+          // Refused for pace, not content: try again after a moment.
+          this.#unsent.unshift(message.ref);
+          this.#later(1000 / (this.limits?.perSecond ?? 1), () => this.#flush());
+          return;
+        }
+        if (message.ref && this.#pending.delete(message.ref)) this.events.pending?.(this.pending);
+        this.events.error?.(message);
+        return;
+      case "pong":
+        return;
+    }
+  }
+
+  #deliver(message: ChatMessage): void {
+    if (message.id <= this.lastId) return;
+    this.lastId = message.id;
+    const mine = message.ref !== undefined && this.#pending.delete(message.ref);
+    this.events.message?.(message, mine);
+    if (mine) this.events.pending?.(this.pending);
+  }
+
+  #flush(): void {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== OPEN || !this.#welcomed || !this.#pacer) return;
+    while (this.#unsent.length > 0) {
+      const wait = this.#pacer.take();
+      if (wait > 0) {
+        this.#later(wait, () => this.#flush());
+        return;
+      }
+      const ref = this.#unsent.shift()!;
+      const text = this.#pending.get(ref);
+      if (text !== undefined) socket.send(JSON.stringify({ type: "message", text, ref } satisfies ClientMessage));
+    }
+  }
+
+  #startHeartbeat(): void {
+    this.#stopHeartbeat();
+    this.#heartbeat = setInterval(() => {
+      if (this.#socket?.readyState === OPEN) this.#socket.send(PING_FRAME);
+    }, HEARTBEAT_INTERVAL_MS);
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+  }
+
+  #later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (!this.#stopped) run();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #clearTimers(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#stopHeartbeat();
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#state = state;
+    this.events.state?.(state);
+  }
+
+  #newRef(): string {
+    const random = this.options.random ?? Math.random;
+    let ref = "";
+    for (let i = 0; i < 16; i++) ref += Math.floor(random() * 36).toString(36);
+    return ref;
+  }
+}
