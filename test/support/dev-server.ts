@@ -1,0 +1,137 @@
+// Starts a real `wrangler dev` on free local ports for end-to-end tests, the benchmark and the
+// soak, and stops it again. Every caller talks to the same thing a user gets from `npm start`.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The project's root folder. */
+export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const WRANGLER = join(PROJECT_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+
+/** A running `wrangler dev`. */
+export interface DevServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  /** The state folder given to `--persist-to`, reusable by the next start. */
+  readonly persistTo: string;
+  readonly process: ChildProcess;
+  /** Everything wrangler and the Worker printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Options for {@link startDevServer}. */
+export interface DevServerOptions {
+  /** Reuse a state folder (to test restarts); a new temporary one by default. */
+  persistTo?: string;
+  /** `[vars]` overrides, passed as `--var KEY:VALUE`. */
+  vars?: Record<string, string | number>;
+  /** Listen on this port instead of a free one (a restart that clients reconnect to). */
+  port?: number;
+  timeoutMs?: number;
+}
+
+/** Asks the OS for a port nobody listens on. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** Starts `wrangler dev` and resolves once `/healthz` answers. */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const port = options.port ?? (await freePort());
+  const inspectorPort = await freePort();
+  const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), "edge-chat-state-"));
+  const vars = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ["--var", `${key}:${value}`]);
+  const child = spawn(
+    process.execPath,
+    [
+      WRANGLER,
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      persistTo,
+      "--show-interactive-dev-session=false",
+      "--live-reload=false",
+      ...vars,
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const server: DevServer = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    persistTo,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      // wrangler starts workerd as a child: signal the whole group so nothing is left listening.
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        return;
+      }
+      const killer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {}
+      }, 5_000);
+      await exited;
+      clearTimeout(killer);
+      await waitUntilClosed(port);
+    },
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`wrangler dev exited with code ${child.exitCode} before serving:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${server.url}/healthz`);
+      if (response.ok) return server;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await server.stop();
+  throw new Error(`wrangler dev did not answer /healthz on port ${port} in time:\n${output}`);
+}
+
+async function waitUntilClosed(port: number): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/healthz`);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
