@@ -1,0 +1,33 @@
+// Turns the `[vars]` of wrangler.toml into numbers once, with the defaults SPEC.md promises.
+
+/** Every tunable of a room, as numbers. */
+export interface RoomConfig {
+  allowedOrigins: string[];
+  historyLimit: number;
+  maxMessageBytes: number;
+  maxSessions: number;
+  rateBurst: number;
+  ratePerSecond: number;
+  roomDeliveriesPerSecond: number;
+}
+
+/** Reads the room's settings from the environment; a missing or unusable value takes its default. */
+export function readConfig(env: Env): RoomConfig {
+  return {
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ""),
+    historyLimit: positive(env.HISTORY_LIMIT, 1000),
+    maxMessageBytes: positive(env.MAX_MESSAGE_BYTES, 4096),
+    maxSessions: positive(env.MAX_SESSIONS, 1000),
+    rateBurst: positive(env.RATE_BURST, 20),
+    ratePerSecond: positive(env.RATE_PER_SEC, 5),
+    roomDeliveriesPerSecond: positive(env.ROOM_DELIVERIES_PER_SEC, 20_000),
+  };
+}
+
+function positive(raw: string | undefined, fallback: number): number {
+  const value = Number(raw);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}

@@ -1,0 +1,81 @@
+// SPEC.md's route table, in one place. Static pages are served by the assets binding; every
+// other route is matched here and handed to the echo handler or a room.
+
+import { readConfig } from "./config.ts";
+import { handleEcho } from "./echo.ts";
+import { isWebSocketUpgrade, jsonError, textResponse } from "./http.ts";
+import { isOriginAllowed } from "./origin.ts";
+import { CloseCode, DEFAULT_ROOM, isRoomName } from "./protocol.ts";
+import { closeAfterUpgrade } from "./socket-refusal.ts";
+
+const OLD_PAGE_PATHS: Record<string, string> = { "/ui-chat": "/", "/ui-echo": "/echo.html" };
+
+/** Answers one request to the Worker. */
+export async function route(request: Request, env: Env): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname;
+
+  if (isWebSocketUpgrade(request)) {
+    if (!isOriginAllowed(request, readConfig(env).allowedOrigins)) {
+      return textResponse(`origin ${request.headers.get("origin")} may not open WebSockets here\n`, 403);
+    }
+    if (path === "/echo") return handleEcho(request);
+    const room = chatRoomOf(path);
+    if (room !== null) return roomStub(env, room).fetch(request);
+    if (path === "/") return closeAfterUpgrade(request, CloseCode.badRequest, "needs a path");
+    return closeAfterUpgrade(request, CloseCode.notFound, notFoundReason(path));
+  }
+
+  if (path === "/healthz") return textResponse("ok");
+  const oldPage = OLD_PAGE_PATHS[path];
+  if (oldPage !== undefined) return Response.redirect(new URL(oldPage, url).href, 301);
+  if (path === "/echo" || chatRoomOf(path) !== null) {
+    return textResponse(
+      `${path} is a WebSocket endpoint: connect with a WebSocket client, for example\n` +
+        `  websocat ws://${url.host}${path}\n`,
+      426,
+      { upgrade: "websocket" },
+    );
+  }
+  if (path.startsWith("/api/")) return routeApi(request, env, path);
+  return env.ASSETS.fetch(request);
+}
+
+/** The room a `/chat` or `/chat/<room>` path names, or null for any other path. */
+export function chatRoomOf(path: string): string | null {
+  if (path === "/chat") return DEFAULT_ROOM;
+  if (!path.startsWith("/chat/")) return null;
+  const room = path.slice("/chat/".length);
+  return isRoomName(room) ? room : null;
+}
+
+function routeApi(request: Request, env: Env, path: string): Promise<Response> | Response {
+  const match = /^\/api\/rooms\/([^/]+)(\/messages)?$/.exec(path);
+  if (match === null) return jsonError(404, `no API at ${path}: try /api/rooms/<room> or /api/rooms/<room>/messages`);
+  const room = match[1]!;
+  if (!isRoomName(room)) {
+    return jsonError(400, `room names are 1–64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(decodeSafely(room))}`);
+  }
+  if (request.method !== "GET") return jsonError(405, `${request.method} is not allowed here, only GET`);
+  return roomStub(env, room).fetch(request);
+}
+
+function roomStub(env: Env, room: string): DurableObjectStub {
+  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
+}
+
+function notFoundReason(path: string): string {
+  // A close reason may carry at most 123 bytes of UTF-8.
+  const reason = `path not found: ${path}`;
+  const bytes = new TextEncoder().encode(reason);
+  if (bytes.length <= 123) return reason;
+  return new TextDecoder().decode(bytes.slice(0, 120)).replace(/\uFFFD+$/, "") + "…";
+}
+
+function decodeSafely(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,31 @@
+// What the room knows about each connected socket. The durable part lives in the socket's
+// attachment, which the runtime keeps across hibernation; the rest is rebuilt on waking.
+
+import type { Bucket } from "./rate-limit.ts";
+
+/** Per-session data kept in the WebSocket attachment (structured-cloned, so plain data only). */
+export interface SessionAttachment {
+  name: string;
+  room: string;
+  /** Whether the session speaks the JSON framing (`chat.v1.json`) rather than text lines. */
+  json: boolean;
+  ip: string;
+  path: string;
+  joinedAt: number;
+  /** The per-session rate limit. */
+  bucket: Bucket;
+  /** When the session last sent anything the room saw (pings answered by the runtime are read separately). */
+  lastSeen: number;
+  /** Messages refused for rate in the current flood window, and when that window began. */
+  dropped: number;
+  droppedSince: number;
+}
+
+/** A live session: its socket, its attachment, and in-memory bookkeeping for log summaries. */
+export interface Session {
+  socket: WebSocket;
+  data: SessionAttachment;
+  /** Refusals not yet logged, and when the last refusal line was written. */
+  unloggedRefusals: number;
+  lastRefusalLogAt: number;
+}
