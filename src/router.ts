@@ -38,6 +38,8 @@ export async function route(request: Request, env: Env): Promise<Response> {
     );
   }
   if (path.startsWith("/api/")) return routeApi(request, env, path);
+  // html_handling is "none" (see wrangler.toml), so the page at / is named here.
+  if (path === "/") return env.ASSETS.fetch(new Request(new URL("/index.html", url), request));
   return env.ASSETS.fetch(request);
 }
 
