@@ -1,0 +1,118 @@
+// The terminal client's command line: options, defaults and `--help`, parsed with Node's own
+// `util.parseArgs` so that unknown or malformed options are refused rather than ignored.
+
+import { parseArgs } from "node:util";
+import { DEFAULT_HISTORY, DEFAULT_ROOM, parseCount } from "../protocol.ts";
+
+/** The service a client talks to when neither `--url` nor `$CHAT_URL` names one (`npm start`). */
+export const DEFAULT_URL = "http://localhost:8787";
+
+/** What the user asked for. */
+export interface CliOptions {
+  /** The service's base URL as given: http(s) or ws(s). */
+  url: string;
+  room: string;
+  /** Empty: the server picks a guest name. */
+  name: string;
+  /** Stored messages to replay on joining; undefined leaves the server's default. */
+  history: number | undefined;
+  echo: boolean;
+}
+
+/** The outcome of reading the command line. */
+export type ParsedCommandLine =
+  { kind: "run"; options: CliOptions } | { kind: "help"; text: string } | { kind: "usage-error"; message: string };
+
+/** The text `--help` prints. */
+export function helpText(program = "edge-chat"): string {
+  return `Usage: ${program} [--url URL] [--room ROOM] [--name NAME] [--history N]
+       ${program} --echo [--url URL]
+       (from the project folder: npm run chat -- [options])
+
+Chat in an edge-chat room from a terminal, or pipe lines into one from a script.
+
+Options:
+  --url URL     the service, http(s) or ws(s); default $CHAT_URL, else ${DEFAULT_URL}
+  --room ROOM   the room to join: 1-64 of A-Z a-z 0-9 _ -; default ${DEFAULT_ROOM}
+  --name NAME   your display name; default a guest name the server picks
+  --history N   earlier messages to show on joining; default ${DEFAULT_HISTORY}, 0 for none
+  --echo        talk to /echo instead of a room: every line comes back as sent
+  -h, --help    show this help
+
+In a terminal, type a line and press Enter to send it; a line starting with // sends
+one starting with /. Commands: /who (who is online), /help, /quit (or Ctrl-D).
+The client reconnects by itself and resumes where it left off.
+
+With standard input from a pipe or a file, every non-blank line is sent, paced to the
+room's rate limit; what the room relays is printed as plain lines ("from NAME: TEXT",
+"NAME joined the chat!"), and the client exits once input has ended and every line
+has come back from the room.
+
+Exit status: 0 done; 1 the service could not be reached, the connection ended for good,
+or the room refused a line; 2 bad options, or the server refused the request (4400/4404).
+`;
+}
+
+/** Reads `argv` (without node and the script) and the environment into options. */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: "string" },
+        room: { type: "string" },
+        name: { type: "string" },
+        history: { type: "string" },
+        echo: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    // parseArgs's own messages already say which option and why.
+    return { kind: "usage-error", message: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help) return { kind: "help", text: helpText() };
+
+  const url = values.url ?? (env.CHAT_URL || DEFAULT_URL);
+  const urlProblem = checkServiceUrl(url);
+  if (urlProblem) return { kind: "usage-error", message: urlProblem };
+
+  if (values.echo) {
+    const roomOnly = (["room", "name", "history"] as const).filter((key) => values[key] !== undefined);
+    if (roomOnly.length > 0) {
+      return {
+        kind: "usage-error",
+        message: `--echo talks to /echo, not to a room, so it takes no ${roomOnly.map((key) => `--${key}`).join(", ")}`,
+      };
+    }
+  }
+
+  let history: number | undefined;
+  if (values.history !== undefined) {
+    const checked = parseCount(values.history, "--history");
+    if (!checked.ok) return { kind: "usage-error", message: checked.error };
+    history = checked.value;
+  }
+
+  return {
+    kind: "run",
+    options: { url, room: values.room ?? DEFAULT_ROOM, name: values.name ?? "", history, echo: values.echo },
+  };
+}
+
+/** Why `url` cannot name the service, or null when it can. */
+function checkServiceUrl(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `expected --url (or $CHAT_URL) to be a URL such as ${DEFAULT_URL}, got ${JSON.stringify(url)}`;
+  }
+  if (!["http:", "https:", "ws:", "wss:"].includes(parsed.protocol)) {
+    return `expected --url (or $CHAT_URL) to start with http, https, ws or wss, got ${JSON.stringify(url)}`;
+  }
+  return null;
+}

@@ -1,0 +1,108 @@
+// `--echo`: talks to the service's /echo route, which sends every frame back unchanged. In a
+// terminal each typed line is sent and its echo printed; from a pipe every input line is sent
+// and the process ends once each has come back. It is a probe, so it does not reconnect.
+
+import { createInterface } from "node:readline";
+import type WebSocket from "ws";
+import { ExitCode } from "./exit-code.ts";
+import { paint, printable } from "./format.ts";
+import { NodeSocketOpener } from "./node-socket.ts";
+import { PromptScreen } from "./prompt-screen.ts";
+import { parseEntry } from "./terminal-commands.ts";
+
+/** The streams of an echo session. */
+export interface EchoIo {
+  input: NodeJS.ReadStream;
+  output: NodeJS.WriteStream;
+  errors: NodeJS.WritableStream;
+}
+
+/** The WebSocket URL of the echo route, from a base URL whose http(s) scheme becomes ws(s). */
+export function echoSocketUrl(base: string): URL {
+  const url = new URL(base);
+  if (url.protocol === "http:") url.protocol = "ws:";
+  else if (url.protocol === "https:") url.protocol = "wss:";
+  url.pathname = "/echo";
+  url.search = "";
+  url.hash = "";
+  return url;
+}
+
+/** Runs the echo client; resolves with the exit status. */
+export function runEcho(baseUrl: string, interactive: boolean, io: EchoIo): Promise<number> {
+  return new Promise((resolve) => {
+    const sockets = new NodeSocketOpener();
+    const url = echoSocketUrl(baseUrl);
+    const socket: WebSocket = sockets.open(url.href);
+    const show = io.output.isTTY ? printable : (text: string) => text;
+    let opened = false;
+    let finished = false;
+    let inputEnded = false;
+    let outstanding = 0;
+    let screen: PromptScreen | null = null;
+    let rl: ReturnType<typeof createInterface> | null = null;
+
+    socket.on("open", () => {
+      opened = true;
+      rl = createInterface({ input: io.input, output: interactive ? io.output : undefined, terminal: interactive });
+      if (interactive) {
+        screen = new PromptScreen(rl, io.output);
+        screen.setPrompt(`${paint("echo", 1, io.output.hasColors?.() ?? false)}> `);
+        screen.print(`-- connected to ${url.href}; every line comes back as sent (/quit leaves)`);
+        screen.show();
+      }
+      rl.on("line", (line) => {
+        if (finished) return;
+        if (interactive) {
+          screen!.eraseEntered(line);
+          const entry = parseEntry(line);
+          if (entry.kind === "quit") return finish(ExitCode.ok);
+          if (entry.kind === "help")
+            screen!.print("-- every line you type is sent to /echo and printed when it comes back; /quit leaves");
+          else if (entry.kind !== "blank") send(entry.kind === "send" ? entry.text : line);
+          screen!.show();
+        } else {
+          send(line);
+        }
+      });
+      rl.on("close", () => {
+        inputEnded = true;
+        if (interactive || outstanding === 0) finish(ExitCode.ok);
+      });
+    });
+
+    socket.on("message", (data, isBinary) => {
+      const text = isBinary ? `(${(data as Buffer).length} binary bytes)` : String(data);
+      outstanding--;
+      if (screen) screen.print(show(text));
+      else io.output.write(`${show(text)}\n`);
+      if (inputEnded && outstanding === 0) finish(ExitCode.ok);
+    });
+
+    socket.on("close", (code, reason) => {
+      if (finished) return;
+      if (!opened) return fail(`cannot reach ${baseUrl}: ${sockets.lastError ?? "no answer"}`);
+      fail(`the server closed the connection with code ${code}${reason.length ? `: ${reason}` : ""}`);
+    });
+
+    function send(text: string): void {
+      outstanding++;
+      socket.send(text);
+    }
+
+    function fail(message: string): void {
+      screen?.hide();
+      io.errors.write(`edge-chat: ${message}\n`);
+      finish(ExitCode.failed);
+    }
+
+    function finish(code: number): void {
+      if (finished) return;
+      finished = true;
+      screen?.hide();
+      rl?.close();
+      socket.close(1000, "bye");
+      resolve(code);
+    }
+  });
+}

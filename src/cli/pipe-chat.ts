@@ -1,0 +1,145 @@
+// The client for scripts: standard input is not a terminal. Every non-blank input line is sent
+// (the connection core paces them to the room's limits and resends after a reconnect without
+// duplicates), what the room relays is printed as the text framing's lines, and the process
+// ends once input has ended and every line sent has come back from the room.
+
+import { createInterface } from "node:readline";
+import { ChatConnection } from "../client/chat-connection.ts";
+import { CloseCode, toTextLine, TRUNCATED_NOTE, type ServerMessage } from "../protocol.ts";
+import type { CliOptions } from "./args.ts";
+import { ExitCode } from "./exit-code.ts";
+import { printable } from "./format.ts";
+import { NodeSocketOpener } from "./node-socket.ts";
+
+/** The streams of a piped session. */
+export interface PipeIo {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WriteStream;
+  errors: NodeJS.WritableStream;
+}
+
+/**
+ * Reading stops while this many lines wait for the room and resumes below half of it, so a
+ * large file is streamed at the room's pace instead of being read into memory whole.
+ */
+const MAX_UNACKNOWLEDGED = 200;
+
+/** Sends standard input's lines and prints the room until done; resolves with the exit status. */
+export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
+  return new Promise((resolve) => {
+    // Text that reaches a terminal must not be able to drive it; a file or a pipe gets it verbatim.
+    const show = io.output.isTTY ? printable : (text: string) => text;
+    let outputOpen = true;
+    io.output.on("error", () => {
+      // The reader went away (`| head`): keep sending, stop printing.
+      outputOpen = false;
+    });
+    const print = (message: ServerMessage) => {
+      const line = toTextLine(message);
+      if (line !== null && outputOpen) io.output.write(`${show(line)}\n`);
+    };
+    const report = (line: string) => io.errors.write(`edge-chat: ${line}\n`);
+
+    const sockets = new NodeSocketOpener();
+    let welcomed = false;
+    let inputEnded = false;
+    let refused = 0;
+    let finished = false;
+    let paused = false;
+    let lineNumber = 0;
+    // Which input line each unacknowledged message came from, to name it if the room refuses it.
+    const lineOf = new Map<string, number>();
+
+    const connection = new ChatConnection({
+      url: options.url,
+      room: options.room,
+      name: options.name,
+      history: options.history,
+      openSocket: sockets.open,
+      events: {
+        unreachable: (detail) => finish(ExitCode.failed, `${detail}: ${sockets.lastError ?? "no answer"}`),
+        state: (state) => {
+          if (finished) return;
+          if (state.kind === "closed") {
+            const usage = state.code === CloseCode.badRequest || state.code === CloseCode.notFound;
+            finish(
+              usage ? ExitCode.usage : ExitCode.failed,
+              state.reason || `the server closed the connection with code ${state.code}`,
+            );
+          } else if (state.kind === "waiting" && welcomed) {
+            const seconds = Math.max(1, Math.round((state.retryAt - Date.now()) / 1000));
+            report(
+              `connection lost (${state.code}${state.reason ? ` ${state.reason}` : ""}); reconnecting in ${seconds} s`,
+            );
+          }
+        },
+        welcome: (welcome, resumed) => {
+          if (resumed) {
+            report("reconnected");
+            return;
+          }
+          welcomed = true;
+          if (welcome.truncated && outputOpen) io.output.write(`${TRUNCATED_NOTE}\n`);
+          // The text framing ends the replay with the joiner's own "joined" line. The core
+          // delivers the replayed history right after this callback returns, in the same
+          // turn, so a microtask lands after it.
+          queueMicrotask(() =>
+            print({ type: "join", name: welcome.you, at: Date.now(), online: welcome.online.length }),
+          );
+          queueMicrotask(maybeDone);
+        },
+        message: (message, mine) => {
+          if (mine && message.ref) lineOf.delete(message.ref);
+          print(message);
+        },
+        join: (join) => print(join),
+        leave: (leave) => print(leave),
+        error: (error) => {
+          const line = error.ref === undefined ? undefined : lineOf.get(error.ref);
+          if (line === undefined) return report(toTextLine(error) ?? error.message);
+          lineOf.delete(error.ref!);
+          refused++;
+          report(`line ${line} was refused: ${error.message}`);
+        },
+        pending: (pending) => {
+          if (paused && pending.length < MAX_UNACKNOWLEDGED / 2) {
+            paused = false;
+            lines.resume();
+          }
+          maybeDone();
+        },
+      },
+    });
+
+    const lines = createInterface({ input: io.input, crlfDelay: Infinity });
+    lines.on("line", (line) => {
+      lineNumber++;
+      if (finished || line.trim() === "") return;
+      lineOf.set(connection.send(line), lineNumber);
+      if (!paused && connection.pending.length >= MAX_UNACKNOWLEDGED) {
+        paused = true;
+        lines.pause();
+      }
+    });
+    lines.on("close", () => {
+      inputEnded = true;
+      maybeDone();
+    });
+
+    function maybeDone(): void {
+      if (finished || !inputEnded || !welcomed || connection.pending.length > 0) return;
+      finish(refused > 0 ? ExitCode.failed : ExitCode.ok);
+    }
+
+    function finish(code: number, message?: string): void {
+      if (finished) return;
+      finished = true;
+      if (message) report(message);
+      connection.stop();
+      lines.close();
+      resolve(code);
+    }
+
+    connection.start();
+  });
+}

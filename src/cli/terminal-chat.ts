@@ -1,0 +1,177 @@
+// The interactive client: a person at a terminal. History, then live messages with a colour per
+// name, join and leave notices, the connection's state in the prompt, and `/who`, `/help`,
+// `/quit`. The prompt stays on the bottom line (see prompt-screen.ts); sending, resuming and
+// pacing are the shared connection core's job.
+
+import { createInterface } from "node:readline";
+import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
+import { checkText, CloseCode, TRUNCATED_NOTE, type ChatMessage } from "../protocol.ts";
+import type { CliOptions } from "./args.ts";
+import { ExitCode } from "./exit-code.ts";
+import { clock, nameColour, paint, printable } from "./format.ts";
+import { NodeSocketOpener } from "./node-socket.ts";
+import { PromptScreen } from "./prompt-screen.ts";
+import { parseEntry, TERMINAL_HELP } from "./terminal-commands.ts";
+
+/** The streams of a terminal session. */
+export interface TerminalIo {
+  input: NodeJS.ReadStream;
+  output: NodeJS.WriteStream;
+  errors: NodeJS.WritableStream;
+}
+
+/** How long leaving waits for messages still on their way to the room. */
+const QUIT_GRACE_MS = 5_000;
+
+/** Runs the interactive client until the user leaves or the connection ends for good; resolves with the exit status. */
+export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<number> {
+  return new Promise((resolve) => {
+    const colour = io.output.hasColors?.() ?? false;
+    const dim = (text: string) => paint(text, 2, colour);
+    const showName = (name: string, bold = false) =>
+      paint(printable(name), bold ? `1;${nameColour(name)}` : nameColour(name), colour);
+    const note = (text: string) => screen.print(dim(`-- ${text}`));
+
+    const rl = createInterface({ input: io.input, output: io.output, terminal: true, historySize: 200 });
+    const screen = new PromptScreen(rl, io.output);
+    const sockets = new NodeSocketOpener();
+    let finished = false;
+    let quitting: ReturnType<typeof setTimeout> | null = null;
+
+    const connection = new ChatConnection({
+      url: options.url,
+      room: options.room,
+      name: options.name,
+      history: options.history,
+      openSocket: sockets.open,
+      events: {
+        state: (state) => {
+          updatePrompt();
+          showState(state);
+        },
+        unreachable: (detail) => fail(ExitCode.failed, `${detail}: ${sockets.lastError ?? "no answer"}`),
+        welcome: (welcome, resumed) => {
+          const online = connection.online;
+          const who = `${online.length} online: ${online.map((name) => showName(name)).join(", ")}`;
+          note(
+            resumed
+              ? `back in room ${welcome.room}; ${who}`
+              : `joined room ${welcome.room} as ${showName(welcome.you, true)}; ${who}`,
+          );
+          if (welcome.truncated) note(TRUNCATED_NOTE.replace(/^note: /, ""));
+        },
+        message: (message, mine) => screen.print(formatMessage(message, mine)),
+        join: (join) => note(`${showName(join.name)} joined the chat (${join.online} online)`),
+        leave: (leave) => note(`${showName(leave.name)} left the chat (${leave.online} online)`),
+        error: (error) => screen.print(paint(`error: ${printable(error.message)}`, 31, colour)),
+        pending: (pending) => {
+          updatePrompt();
+          if (quitting && pending.length === 0) finish(ExitCode.ok);
+        },
+      },
+    });
+
+    function formatMessage(message: ChatMessage, mine: boolean): string {
+      // Continuation lines of a multi-line message are indented under the first one's text.
+      const [first = "", ...rest] = printable(message.text).split("\n");
+      const lines = [`${dim(clock(message.at))} ${showName(message.name, mine)}: ${first}`];
+      for (const line of rest) lines.push(`      ${line}`);
+      return lines.join("\n");
+    }
+
+    function updatePrompt(): void {
+      const state = connection.state;
+      const queued = connection.pending.length;
+      let label = "";
+      if (state.kind !== "connected") {
+        const word = state.kind === "waiting" ? "offline" : state.kind === "connecting" ? "connecting" : "closed";
+        label = queued > 0 ? `[${word}, ${queued} queued] ` : `[${word}] `;
+      }
+      screen.setPrompt(`${paint(label, 33, colour)}${paint(options.room, 1, colour)}> `);
+    }
+
+    function showState(state: ConnectionState): void {
+      if (finished) return;
+      if (state.kind === "waiting") {
+        const seconds = Math.max(1, Math.round((state.retryAt - Date.now()) / 1000));
+        const why = state.reason ? `${state.reason} (${state.code})` : `code ${state.code}`;
+        note(`connection lost: ${why}; reconnecting in ${seconds} s`);
+      } else if (state.kind === "connecting" && state.attempt > 0) {
+        note("reconnecting…");
+      } else if (state.kind === "closed") {
+        const usage = state.code === CloseCode.badRequest || state.code === CloseCode.notFound;
+        const why = state.reason || `the server closed the connection with code ${state.code}`;
+        fail(usage ? ExitCode.usage : ExitCode.failed, why);
+      }
+    }
+
+    rl.on("line", (line) => {
+      screen.eraseEntered(line);
+      const entry = parseEntry(line);
+      switch (entry.kind) {
+        case "blank":
+          break;
+        case "send": {
+          const refusal = connection.limits ? checkText(entry.text, connection.limits.messageBytes) : null;
+          if (refusal) {
+            screen.print(paint(`error: ${refusal.message}; not sent`, 31, colour));
+            // Give the text back for editing rather than losing what was typed.
+            setImmediate(() => rl.write(line));
+          } else connection.send(entry.text);
+          break;
+        }
+        case "who": {
+          const online = connection.online;
+          const prefix = connection.state.kind === "connected" ? "" : "offline; when last connected, ";
+          note(`${prefix}${online.length} online: ${online.map((name) => showName(name)).join(", ")}`);
+          break;
+        }
+        case "help":
+          screen.print(TERMINAL_HELP);
+          break;
+        case "quit":
+          quit();
+          break;
+        case "unknown":
+          note(`${entry.command} is not a command; /help lists them`);
+          break;
+      }
+      if (!finished) screen.show();
+    });
+    // Ctrl-D ends input; Ctrl-C asks to leave, and a second Ctrl-C leaves at once.
+    rl.on("close", () => quit());
+    rl.on("SIGINT", () => (quitting ? finish(ExitCode.failed) : quit()));
+
+    function quit(): void {
+      if (finished || quitting) return;
+      const waiting = connection.pending.length;
+      if (waiting === 0) return finish(ExitCode.ok);
+      note(`sending ${waiting} message${waiting === 1 ? "" : "s"} before leaving (Ctrl-C leaves now)`);
+      quitting = setTimeout(() => {
+        note(`${connection.pending.length} message(s) could not be delivered`);
+        finish(ExitCode.failed);
+      }, QUIT_GRACE_MS);
+    }
+
+    function fail(code: number, message: string): void {
+      if (finished) return;
+      screen.hide();
+      io.errors.write(`edge-chat: ${message}\n`);
+      finish(code);
+    }
+
+    function finish(code: number): void {
+      if (finished) return;
+      finished = true;
+      if (quitting) clearTimeout(quitting);
+      screen.hide();
+      connection.stop();
+      rl.close();
+      resolve(code);
+    }
+
+    updatePrompt();
+    screen.show();
+    connection.start();
+  });
+}
