@@ -1,0 +1,199 @@
+// The chat page's wiring: reads the name and room, runs one ChatConnection at a time and hands
+// what it reports to the view. Bundled into public/app.js by `npm run build:web`.
+
+import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
+import { CloseCode, DEFAULT_HISTORY, checkName, isRoomName, utf8Length } from "../protocol.ts";
+import { openBrowserSocket } from "./browser-socket.ts";
+import { ChatView } from "./chat-view.ts";
+import { byId, recall, remember } from "./dom.ts";
+import { OwnRefs } from "./own-refs.ts";
+import { addressOfRoom, roomFromAddress } from "./room-address.ts";
+import { statusLine } from "./status-text.ts";
+
+const NAME_KEY = "edge-chat.name";
+
+const joinForm = byId("join", HTMLFormElement);
+const nameField = byId("name", HTMLInputElement);
+const roomField = byId("room", HTMLInputElement);
+const joinProblem = byId("join-problem", HTMLElement);
+const composer = byId("composer", HTMLFormElement);
+const messageField = byId("message", HTMLTextAreaElement);
+const composerHint = byId("composer-hint", HTMLElement);
+const view = new ChatView({
+  log: byId("log", HTMLElement),
+  online: byId("online", HTMLUListElement),
+  onlineCount: byId("online-count", HTMLElement),
+  roomTitle: byId("room-title", HTMLElement),
+  status: byId("status", HTMLElement),
+});
+const ownRefs = new OwnRefs();
+const defaultHint = composerHint.textContent ?? "";
+
+let connection: ChatConnection | null = null;
+let joined = { room: "", name: "" };
+let countdown: ReturnType<typeof setInterval> | null = null;
+let unread = 0;
+
+/** Leaves the current room, if any, and joins `room` as `name` (empty: the room picks a guest name). */
+function join(room: string, name: string): void {
+  connection?.stop();
+  joined = { room, name };
+  unread = 0;
+  updateTitle();
+  view.reset(room);
+  const current: ChatConnection = new ChatConnection({
+    url: location.origin,
+    room,
+    name,
+    history: DEFAULT_HISTORY,
+    openSocket: openBrowserSocket,
+    events: {
+      // A stopped connection may still report its last state; only the current one may draw.
+      state: (state) => current === connection && showState(state),
+      welcome: (welcome, resumed) => {
+        if (current !== connection) return;
+        if (!resumed && welcome.truncated) view.notice("Older messages are no longer kept.", "info");
+        if (nameField.value.trim() === "" && document.activeElement !== nameField) {
+          // Keep the guest name the room picked, so a reload comes back as the same person.
+          nameField.value = welcome.you;
+          joined.name = welcome.you;
+          remember(NAME_KEY, welcome.you);
+        }
+        view.online(current.online, current.you);
+      },
+      message: (message, mine) => {
+        if (current !== connection) return;
+        view.message(message, mine || ownRefs.has(message.ref));
+        if (document.hidden) {
+          unread++;
+          updateTitle();
+        }
+      },
+      join: (event) => {
+        if (current !== connection) return;
+        view.notice(`${event.name} joined`, "join", event.at);
+        view.online(current.online, current.you);
+      },
+      leave: (event) => {
+        if (current !== connection) return;
+        view.notice(`${event.name} left`, "leave", event.at);
+        view.online(current.online, current.you);
+      },
+      error: (error) => {
+        if (current !== connection) return;
+        if (error.ref === undefined || !view.refused(error.ref, error.message)) {
+          view.notice(`The room refused a message: ${error.message}`, "error");
+        }
+      },
+    },
+  });
+  connection = current;
+  current.start();
+}
+
+function showState(state: ConnectionState): void {
+  if (countdown !== null) clearInterval(countdown);
+  countdown = null;
+  const draw = () => view.status(statusLine(state, connection?.you ?? "", Date.now()));
+  draw();
+  // The countdown of "reconnecting in 3 s" ticks down while the connection waits.
+  if (state.kind === "waiting") countdown = setInterval(draw, 250);
+  view.pendingNote(state.kind === "connected" ? "sending…" : "waiting for the connection");
+  if (state.kind === "closed" && state.code !== CloseCode.normal) {
+    view.notice(
+      `Not connected: ${state.reason || `closed with code ${state.code}`}. Change the name or room and press Enter to try again.`,
+      "error",
+    );
+  }
+}
+
+/** Checks the Name and Room fields and joins; a problem is shown beside them instead. */
+function joinFromFields(): void {
+  const room = roomField.value.trim();
+  const name = checkName(nameField.value);
+  let problem = "";
+  if (!isRoomName(room)) problem = "A room name is 1–64 letters A–Z, digits, _ or -, without spaces.";
+  else if (!name.ok) problem = `That name won't work: ${name.error}.`;
+  joinProblem.textContent = problem;
+  roomField.setAttribute("aria-invalid", String(!isRoomName(room)));
+  nameField.setAttribute("aria-invalid", String(!name.ok));
+  if (!name.ok || !isRoomName(room)) {
+    if (connection === null) view.status({ text: "offline", tone: "stopped" });
+    return;
+  }
+  nameField.value = name.value;
+  roomField.value = room;
+  remember(NAME_KEY, name.value);
+  if (room !== roomFromAddress(location)) history.pushState(null, "", addressOfRoom(room));
+  const stillHere = connection !== null && connection.state.kind !== "closed";
+  if (!stillHere || room !== joined.room || name.value !== joined.name) join(room, name.value);
+  messageField.focus();
+}
+
+function send(): void {
+  const text = messageField.value;
+  if (text.trim() === "" || connection === null) return;
+  if (connection.state.kind === "closed") {
+    composerHint.textContent = "Not connected to a room: fix the name or room above and press Enter.";
+    return;
+  }
+  const limit = connection.limits?.messageBytes;
+  if (limit !== undefined && utf8Length(text, limit) > limit) {
+    composerHint.textContent = `That message is over ${limit} bytes; shorten it or split it in two.`;
+    composerHint.dataset.tone = "problem";
+    return;
+  }
+  const ref = connection.send(text);
+  ownRefs.add(ref);
+  view.pending(ref, connection.you || joined.name || "you", text);
+  messageField.value = "";
+  resetHint();
+}
+
+function resetHint(): void {
+  composerHint.textContent = defaultHint;
+  delete composerHint.dataset.tone;
+}
+
+function updateTitle(): void {
+  document.title = `${unread > 0 ? `(${unread}) ` : ""}#${joined.room} · edge-chat`;
+}
+
+joinForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  joinFromFields();
+});
+
+composer.addEventListener("submit", (event) => {
+  event.preventDefault();
+  send();
+  messageField.focus();
+});
+
+messageField.addEventListener("keydown", (event) => {
+  // Enter sends; Shift+Enter falls through to the textarea's own newline. While an input method
+  // is composing (Japanese, Chinese …), Enter confirms the composition and must not send.
+  if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) {
+    return;
+  }
+  event.preventDefault();
+  send();
+});
+
+messageField.addEventListener("input", resetHint);
+
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden) return;
+  unread = 0;
+  updateTitle();
+});
+
+// Back and forward move between rooms joined from this tab.
+window.addEventListener("popstate", () => {
+  roomField.value = roomFromAddress(location);
+  joinFromFields();
+});
+
+nameField.value = recall(NAME_KEY) ?? "";
+roomField.value = roomFromAddress(location);
+joinFromFields();

@@ -1,0 +1,25 @@
+// Opens a browser WebSocket for ChatConnection. The DOM's handler types take DOM events, which
+// TypeScript will not pass off as SocketLike's plainer ones, so a thin forwarder stands between.
+
+import type { SocketLike } from "../client/chat-connection.ts";
+
+/** A browser WebSocket to `url` speaking `protocol`, seen through the SocketLike interface. */
+export function openBrowserSocket(url: string, protocol: string): SocketLike {
+  const socket = new WebSocket(url, protocol);
+  const like: SocketLike = {
+    get readyState() {
+      return socket.readyState;
+    },
+    send: (data) => socket.send(data),
+    close: (code, reason) => socket.close(code, reason),
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+  };
+  socket.onopen = (event) => like.onopen?.(event);
+  socket.onmessage = (event) => like.onmessage?.(event);
+  socket.onclose = (event) => like.onclose?.(event);
+  socket.onerror = (event) => like.onerror?.(event);
+  return like;
+}
