@@ -1,0 +1,64 @@
+// Launches the Chromium the end-to-end tests drive: Debian's /usr/bin/chromium, or the one named by
+// CHROMIUM_PATH, through playwright-core (which ships no browser of its own).
+
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+/** Where Chromium is looked for when CHROMIUM_PATH is not set. */
+export const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
+
+/** The flags every test browser starts with: headless, quiet, and no network of its own. */
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  // Containers and CI runners rarely allow the user namespaces Chromium's sandbox needs.
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** The Chromium executable to use, or null when there is none. */
+export function findChromium(): string | null {
+  const path = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH;
+  return existsSync(path) ? path : null;
+}
+
+/**
+ * Starts Chromium. Playwright gives every launch a fresh temporary user-data-dir and removes it on
+ * close, so no test sees another's storage; each `newContext` is a separate browser profile too.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (executablePath === null) {
+    throw new Error(
+      `no Chromium at ${process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH}: run "node test/e2e/ensure-chromium.ts" ` +
+        "or set CHROMIUM_PATH to a Chromium or Chrome executable",
+    );
+  }
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: 30_000 });
+}
+
+/** A page in its own browser context (its own localStorage), with browser errors collected. */
+export interface TestPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Console errors, page errors and Content-Security-Policy reports seen so far. */
+  readonly problems: string[];
+}
+
+/** Opens `url` in a new context of `browser`, `width` pixels wide, and waits for it to load. */
+export async function openPage(browser: Browser, url: string, width = 1024): Promise<TestPage> {
+  const context = await browser.newContext({ viewport: { width, height: 720 } });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(url, { waitUntil: "load" });
+  return { context, page, problems };
+}
