@@ -226,8 +226,10 @@ export class ChatConnection {
       }
       case "error":
         if (message.code === "rate_limited" && message.ref && this.#pending.has(message.ref)) {
-          // Refused for pace, not content: try again after a moment.
-          this.#unsent.unshift(message.ref);
+          // Refused for pace, not content: try again after a moment. Several refusals in a row
+          // (a busy room) arrive oldest first, so each goes back in send order, not to the front.
+          const again = new Set([...this.#unsent, message.ref]);
+          this.#unsent = [...this.#pending.keys()].filter((ref) => again.has(ref));
           this.#later(1000 / (this.limits?.perSecond ?? 1), () => this.#flush());
           return;
         }
