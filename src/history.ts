@@ -74,8 +74,9 @@ export class History {
 
   /** Up to `limit` messages after `since`, oldest first. */
   since(since: number, limit: number = this.#limit): Replay {
+    const from = Math.max(since, this.#firstKept() - 1);
     const rows = this.#sql
-      .exec<MessageRow>("SELECT id, name, text, at, ref FROM messages WHERE id > ? ORDER BY id LIMIT ?", since, limit)
+      .exec<MessageRow>("SELECT id, name, text, at, ref FROM messages WHERE id > ? ORDER BY id LIMIT ?", from, limit)
       .toArray();
     return { messages: rows.map(toMessage), truncated: this.lastId > since && this.#firstKept() > since + 1 };
   }
@@ -84,16 +85,23 @@ export class History {
   latest(count: number): Replay {
     if (count <= 0) return { messages: [], truncated: false };
     const rows = this.#sql
-      .exec<MessageRow>("SELECT id, name, text, at, ref FROM messages ORDER BY id DESC LIMIT ?", count)
+      .exec<MessageRow>(
+        "SELECT id, name, text, at, ref FROM messages WHERE id >= ? ORDER BY id DESC LIMIT ?",
+        this.#firstKept(),
+        count,
+      )
       .toArray()
       .reverse();
     const firstAsked = Math.max(1, this.lastId - count + 1);
     return { messages: rows.map(toMessage), truncated: this.lastId > 0 && this.#firstKept() > firstAsked };
   }
 
+  /**
+   * The oldest id the room still vouches for. Trimming runs in batches, so a few older rows may
+   * linger on disk; they are treated as gone, so that replays match HISTORY_LIMIT exactly.
+   */
   #firstKept(): number {
-    // Batched trimming keeps a few more than the limit; report what is really stored.
-    return Math.max(this.#oldestId, 1);
+    return Math.max(this.#oldestId, this.lastId - this.#limit + 1, 1);
   }
 
   #trim(): void {

@@ -1,0 +1,167 @@
+import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { History } from "../../src/history.ts";
+import type { ChatMessage, WelcomeMessage } from "../../src/protocol.ts";
+import { connect, uniqueRoom } from "./socket.ts";
+
+function roomStub(room: string) {
+  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
+}
+
+/** Writes `count` messages straight into a room's storage, then evicts it so it reloads them. */
+async function seed(room: string, count: number): Promise<void> {
+  const stub = roomStub(room);
+  await runInDurableObject(stub, (_instance, state) => {
+    const history = new History(state.storage.sql, 1000);
+    for (let i = 1; i <= count; i++) history.append("seed", `m${i}`, 1_700_000_000_000 + i, `seed-${i}`);
+  });
+  await evictDurableObject(stub);
+}
+
+async function welcomeOf(room: string, query: string): Promise<WelcomeMessage> {
+  const socket = await connect(`/chat/${room}?name=reader&${query}`, { json: true });
+  try {
+    return (await socket.nextJson()) as WelcomeMessage;
+  } finally {
+    socket.close();
+  }
+}
+
+describe("history and resume", () => {
+  it("replays the latest 50 by default, history=N the latest N, and history=0 none", async () => {
+    const room = uniqueRoom("hist");
+    await seed(room, 60);
+    const byDefault = await welcomeOf(room, "");
+    expect(byDefault.history.map((m) => m.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 11));
+    expect(byDefault.truncated).toBe(false);
+    expect((await welcomeOf(room, "history=3")).history.map((m) => m.text)).toEqual(["m58", "m59", "m60"]);
+    expect((await welcomeOf(room, "history=0")).history).toEqual([]);
+  });
+
+  it("replays everything after since, and since wins over history", async () => {
+    const room = uniqueRoom("since");
+    await seed(room, 20);
+    const welcome = await welcomeOf(room, "since=12&history=1");
+    expect(welcome.history.map((m) => m.id)).toEqual([13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(welcome.truncated).toBe(false);
+    expect((await welcomeOf(room, "since=20")).history).toEqual([]);
+  });
+
+  it("keeps the newest HISTORY_LIMIT messages and says truncated when asked-for ones are gone", async () => {
+    const room = uniqueRoom("trim");
+    await seed(room, 1100);
+    const resumed = await welcomeOf(room, "since=0");
+    expect(resumed.truncated).toBe(true);
+    expect(resumed.history.map((m) => m.id)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 101));
+    expect((await welcomeOf(room, "history=1000")).truncated).toBe(false);
+    expect((await welcomeOf(room, "since=1050")).truncated).toBe(false);
+
+    const text = await connect(`/chat/${room}?since=0`);
+    try {
+      expect(await text.nextText()).toBe("note: older messages are no longer kept");
+    } finally {
+      text.close();
+    }
+  });
+
+  it("resumes with since after a disconnect with no gap and no duplicate", async () => {
+    const room = uniqueRoom("resume");
+    const writer = await connect(`/chat/${room}?name=writer`, { json: true });
+    let reader = await connect(`/chat/${room}?name=reader`, { json: true });
+    try {
+      await writer.nextJson();
+      await reader.nextJson();
+      await writer.nextJson(); // reader's join
+      const seen: number[] = [];
+      for (let i = 0; i < 5; i++) writer.sendJson({ type: "message", text: `before ${i}` });
+      for (let i = 0; i < 5; i++) seen.push(((await reader.nextJson()) as ChatMessage).id);
+      for (let i = 0; i < 5; i++) await writer.nextJson();
+      reader.close();
+      for (let i = 0; i < 5; i++) writer.sendJson({ type: "message", text: `while away ${i}` });
+      for (let i = 0; i < 6; i++) await writer.nextJson();
+      reader = await connect(`/chat/${room}?name=reader&since=${seen.at(-1)}`, { json: true });
+      const welcome = (await reader.nextJson()) as WelcomeMessage;
+      seen.push(...welcome.history.map((m) => m.id));
+      writer.sendJson({ type: "message", text: "after" });
+      let next = await reader.nextJson();
+      while (next.type !== "message") next = await reader.nextJson();
+      seen.push(next.id);
+      expect(seen).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+
+  it("keeps sessions, names, history and ids after the object is evicted with hibernating sockets", async () => {
+    const room = uniqueRoom("evict");
+    const ann = await connect(`/chat/${room}?name=ann`, { json: true });
+    const bob = await connect(`/chat/${room}?name=bob`);
+    try {
+      await ann.nextJson();
+      await ann.nextJson();
+      await bob.nextText();
+      ann.sendJson({ type: "message", text: "before", ref: "before-ref" });
+      expect(((await ann.nextJson()) as ChatMessage).id).toBe(1);
+      expect(await bob.nextText()).toBe("from ann: before");
+
+      await evictDurableObject(roomStub(room));
+
+      bob.send("after eviction");
+      expect(await ann.nextJson()).toMatchObject({ type: "message", id: 2, name: "bob", text: "after eviction" });
+      expect(await bob.nextText()).toBe("from bob: after eviction");
+      ann.sendJson({ type: "message", text: "before", ref: "before-ref" });
+      expect(await ann.nextJson()).toMatchObject({ id: 1, text: "before" });
+      const info = await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json();
+      expect(info).toEqual({ room, online: 2, names: expect.arrayContaining(["ann", "bob"]), lastMessageId: 2 });
+    } finally {
+      ann.close();
+      bob.close();
+    }
+  });
+});
+
+describe("room API", () => {
+  it("describes a room: online sessions, names once, lastMessageId 0 when it never spoke", async () => {
+    const room = uniqueRoom("api");
+    expect(await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json()).toEqual({
+      room,
+      online: 0,
+      names: [],
+      lastMessageId: 0,
+    });
+  });
+
+  it("pages messages oldest first: latest limit without since, the first limit after since", async () => {
+    const room = uniqueRoom("apimsg");
+    await seed(room, 30);
+    const latest = await (
+      await SELF.fetch(`http://localhost/api/rooms/${room}/messages?limit=5`)
+    ).json<{
+      messages: ChatMessage[];
+    }>();
+    expect(latest.messages.map((m) => m.id)).toEqual([26, 27, 28, 29, 30]);
+    const after = await (await SELF.fetch(`http://localhost/api/rooms/${room}/messages?since=3&limit=2`)).json();
+    expect(after).toMatchObject({ room, truncated: false, messages: [{ id: 4 }, { id: 5 }] });
+    const byDefault = await (
+      await SELF.fetch(`http://localhost/api/rooms/${room}/messages`)
+    ).json<{
+      messages: ChatMessage[];
+    }>();
+    expect(byDefault.messages).toHaveLength(30);
+  });
+
+  it.each([
+    ["/api/rooms/bad!room", 400],
+    ["/api/rooms/ok/messages?since=x", 400],
+    ["/api/rooms/ok/messages?limit=0", 400],
+    ["/api/rooms/ok/messages?limit=1001", 400],
+    ["/api/rooms/ok/nothing", 404],
+    ["/api/nothing", 404],
+  ])("answers %s with %i and a JSON error", async (path, status) => {
+    const response = await SELF.fetch(`http://localhost${path}`);
+    expect(response.status).toBe(status);
+    const body = await response.json<{ error: string }>();
+    expect(body.error.length).toBeGreaterThan(5);
+  });
+});
