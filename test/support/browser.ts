@@ -62,3 +62,74 @@ export async function openPage(browser: Browser, url: string, width = 1024): Pro
   await page.goto(url, { waitUntil: "load" });
   return { context, page, problems };
 }
+
+/** Polls `check` until it holds; after `timeoutMs`, fails naming what was awaited and what was last seen. */
+export async function waitUntil(
+  description: string,
+  check: () => Promise<boolean | string> | boolean | string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = "nothing yet";
+  while (Date.now() < deadline) {
+    try {
+      const result = await check();
+      if (result === true) return;
+      last = result;
+    } catch (error) {
+      last = error instanceof Error ? error.message.split("\n")[0] : error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; last seen: ${String(last)}`);
+}
+
+/** The text of the page's role=status element. */
+export async function statusOf(page: Page): Promise<string> {
+  return (await page.getByRole("status").textContent({ timeout: 2_000 })) ?? "";
+}
+
+/** Waits until the page's status says it is connected (as `name`, when given). */
+export async function waitConnected(page: Page, who: string, name?: string, timeoutMs = 15_000): Promise<void> {
+  const expected = name === undefined ? "connected" : `connected as ${name}`;
+  await waitUntil(
+    `${who}'s status to say "${expected}"`,
+    async () => {
+      const status = await statusOf(page);
+      return status.includes(expected) || `status "${status}"`;
+    },
+    timeoutMs,
+  );
+}
+
+/** Types `name` in the page's Name field and presses Enter, then waits to be connected under it. */
+export async function joinAs(page: Page, name: string): Promise<void> {
+  const field = page.getByRole("textbox", { name: "Name", exact: true });
+  await field.fill(name);
+  await field.press("Enter");
+  await waitConnected(page, name, name);
+}
+
+/** Types `text` in the Message field and presses Enter. */
+export async function say(page: Page, text: string): Promise<void> {
+  const field = page.getByRole("textbox", { name: "Message", exact: true });
+  await field.fill(text);
+  await field.press("Enter");
+}
+
+/** How many entries of the page's message log hold `text`, as text. */
+export async function countInLog(page: Page, text: string): Promise<number> {
+  return page.getByRole("log").getByRole("article").filter({ hasText: text }).count();
+}
+
+/** Waits until the page's message log holds exactly `count` entries with `text`. */
+export async function waitInLog(page: Page, who: string, text: string, count = 1, timeoutMs = 10_000): Promise<void> {
+  await waitUntil(
+    `${who}'s log to show ${JSON.stringify(text)} ${count === 1 ? "once" : `${count} times`}`,
+    async () => {
+      const seen = await countInLog(page, text);
+      return seen === count || `${seen} times`;
+    },
+    timeoutMs,
+  );
+}
