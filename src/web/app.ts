@@ -19,6 +19,7 @@ const joinProblem = byId("join-problem", HTMLElement);
 const composer = byId("composer", HTMLFormElement);
 const messageField = byId("message", HTMLTextAreaElement);
 const composerHint = byId("composer-hint", HTMLElement);
+const copyLink = byId("copy-link", HTMLButtonElement);
 const view = new ChatView({
   log: byId("log", HTMLElement),
   online: byId("online", HTMLUListElement),
@@ -181,6 +182,18 @@ messageField.addEventListener("keydown", (event) => {
 });
 
 messageField.addEventListener("input", resetHint);
+
+copyLink.addEventListener("click", async () => {
+  // The address is the invitation: anyone who opens it lands in this room.
+  const link = new URL(addressOfRoom(joined.room), location.href).href;
+  try {
+    await navigator.clipboard.writeText(link);
+    copyLink.textContent = "Link copied";
+  } catch {
+    copyLink.textContent = "Copy it from the address bar";
+  }
+  setTimeout(() => (copyLink.textContent = "Copy link"), 2_500);
+});
 
 document.addEventListener("visibilitychange", () => {
   if (document.hidden) return;

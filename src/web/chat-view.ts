@@ -111,6 +111,8 @@ export class ChatView {
   status(line: StatusLine): void {
     if (this.elements.status.textContent !== line.text) this.elements.status.textContent = line.text;
     this.elements.status.dataset.tone = line.tone;
+    // Who is online is only known while connected; dim the last known list otherwise.
+    this.elements.online.classList.toggle("stale", line.tone !== "ok");
   }
 
   #bubble(name: string, text: string, mine: boolean): HTMLElement {
