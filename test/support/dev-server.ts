@@ -34,6 +34,8 @@ export interface DevServerOptions {
   /** Listen on this port instead of a free one (a restart that clients reconnect to). */
   port?: number;
   timeoutMs?: number;
+  /** A wrangler config other than the project's wrangler.toml (the benchmark's bare relay). */
+  config?: string;
 }
 
 /** Asks the OS for a port nobody listens on. */
@@ -71,6 +73,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       persistTo,
       "--show-interactive-dev-session=false",
       "--live-reload=false",
+      ...(options.config === undefined ? [] : ["--config", options.config]),
       ...vars,
     ],
     {
