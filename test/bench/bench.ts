@@ -1,0 +1,241 @@
+// `npm run bench`: measures how many deliveries one chat room fans out, at what latency and
+// CPU cost, against two baselines run on the same machine in the same run (a bare Durable
+// Object relay and a plain Node relay), interleaved and repeated so that figures are ratios.
+// Options: see USAGE below. Results go to stdout, and as JSON to bench-results/.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../support/dev-server.ts";
+import { writeChart } from "./chart.ts";
+import { startBareRelay, startChatRoom, startNodeRelay, type Running } from "./contenders.ts";
+import { openRoom, type RunResult } from "./load.ts";
+import { spread } from "./stats.ts";
+
+const USAGE = `npm run bench -- [options]
+  --clients 10,100,500,1000   room sizes measured at each fixed load
+  --load 5000                 offered deliveries/s (messages/s x clients), comma-separated
+  --senders 10                clients that send
+  --seconds 5                 sending time per measurement
+  --repeat 3                  rounds; contenders are interleaved within each round
+  --contenders chatroom,bare,node
+  --find-max                  also step the load up at --max-clients to find the highest
+                              deliveries/s with p99 <= 100 ms and nothing lost
+  --max-clients 100  --start-rate 4000  --step 1.2
+  --url URL                   measure a ChatRoom already running there (no CPU/memory figures)
+  --connect-rate 200          connects per second
+  --history 50                messages in the room before the clients join
+  --no-matrix                 skip the fixed loads (with --find-max)`;
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: "string", default: "10,100,500,1000" },
+    load: { type: "string", default: "5000" },
+    senders: { type: "string", default: "10" },
+    seconds: { type: "string", default: "5" },
+    repeat: { type: "string", default: "3" },
+    contenders: { type: "string", default: "chatroom,bare,node" },
+    "find-max": { type: "boolean", default: false },
+    "max-clients": { type: "string", default: "100" },
+    "start-rate": { type: "string", default: "4000" },
+    step: { type: "string", default: "1.2" },
+    url: { type: "string" },
+    "connect-rate": { type: "string", default: "200" },
+    history: { type: "string", default: "50" },
+    "no-matrix": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const numbers = (list: string): number[] => list.split(",").map(Number);
+const senders = Number(args.senders);
+const seconds = Number(args.seconds);
+const repeat = Number(args.repeat);
+const P99_BUDGET_MS = 100;
+
+// Only the per-session limit is lifted, so that a few senders can offer the load; the room-wide
+// budget stays switched on, set high enough that it measures capacity instead of refusing.
+const CHATROOM_VARS = { RATE_BURST: 1_000_000, RATE_PER_SEC: 1_000_000, ROOM_DELIVERIES_PER_SEC: 10_000_000 };
+
+const log = (line: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const starters: Record<string, () => Promise<Running>> = {
+  chatroom: () => startChatRoom(args.url, CHATROOM_VARS),
+  bare: startBareRelay,
+  node: startNodeRelay,
+};
+const names = args.contenders.split(",");
+const running: Running[] = [];
+for (const name of names) {
+  const start = starters[name];
+  if (start === undefined)
+    throw new Error(`unknown contender ${JSON.stringify(name)}: expected chatroom, bare or node`);
+  log(`starting ${name}`);
+  running.push(await start());
+}
+
+const runs: RunResult[] = [];
+const maxSteps: RunResult[] = [];
+const maxima: { contender: string; round: number; deliveredPerSec: number }[] = [];
+try {
+  for (let round = 0; round < repeat; round++) {
+    // Each round starts with a different contender, so that none always runs on a warmer machine.
+    const order = running.map((_, i) => running[(i + round) % running.length]!);
+    if (!args["no-matrix"]) {
+      for (const clients of numbers(args.clients)) {
+        for (const load of numbers(args.load)) {
+          for (const { contender } of order) {
+            log(`round ${round + 1}/${repeat}: ${contender.name}, ${clients} clients, ${load} deliveries/s`);
+            const room = await openRoom(contender, roomOptions(clients), log);
+            const result = await room.measure(load, seconds);
+            await room.close();
+            log(summaryLine(result));
+            runs.push(result);
+          }
+        }
+      }
+    }
+    if (args["find-max"]) {
+      for (const { contender } of order) {
+        log(`round ${round + 1}/${repeat}: finding ${contender.name}'s maximum at ${args["max-clients"]} clients`);
+        const room = await openRoom(contender, roomOptions(Number(args["max-clients"])), log);
+        let best = 0;
+        for (let rate = Number(args["start-rate"]); ; rate = Math.round(rate * Number(args.step))) {
+          const result = await room.measure(rate, seconds);
+          log(summaryLine(result));
+          maxSteps.push(result);
+          if (result.latencyMs.p99 > P99_BUDGET_MS || result.lost > 0 || result.refused > 0) break;
+          best = result.deliveredPerSec;
+        }
+        await room.close();
+        maxima.push({ contender: contender.name, round, deliveredPerSec: best });
+        log(`${contender.name}: highest ${Math.round(best)} deliveries/s with p99 <= ${P99_BUDGET_MS} ms`);
+      }
+    }
+  }
+} finally {
+  for (const { stop } of running) await stop();
+}
+
+const summary = summarise(runs);
+const maxSummary = names.map((name) => ({
+  contender: name,
+  deliveredPerSec: spread(maxima.filter((m) => m.contender === name).map((m) => m.deliveredPerSec)),
+}));
+const machine = {
+  cpus: cpus().length,
+  model: cpus()[0]?.model ?? "unknown",
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const outDir = join(PROJECT_ROOT, "bench-results");
+mkdirSync(outDir, { recursive: true });
+const outFile = join(outDir, `bench-${stamp}.json`);
+writeFileSync(
+  outFile,
+  JSON.stringify(
+    { date: new Date().toISOString(), machine, args, summary, maxSummary, runs, maxSteps, maxima },
+    null,
+    2,
+  ),
+);
+if (maxSteps.length > 0) {
+  const chartFile = join(outDir, `bench-${stamp}-p99.svg`);
+  writeFileSync(chartFile, writeChart(maxSteps, Number(args["max-clients"]), P99_BUDGET_MS));
+  log(`chart: ${chartFile}`);
+}
+
+console.log(
+  `\n${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node}; medians of ${repeat} [min–max]\n`,
+);
+console.log(table(summary));
+if (maxima.length > 0) {
+  console.log(
+    `\nhighest deliveries/s at ${args["max-clients"]} clients with p99 <= ${P99_BUDGET_MS} ms and nothing lost:`,
+  );
+  for (const { contender, deliveredPerSec: d } of maxSummary) console.log(`  ${contender.padEnd(9)} ${range(d, 0)}`);
+}
+console.log(`\nresults: ${outFile}`);
+
+function roomOptions(clients: number) {
+  return { clients, senders, connectsPerSec: Number(args["connect-rate"]), history: Number(args.history) };
+}
+
+function summaryLine(r: RunResult): string {
+  return (
+    `${r.contender} ${r.clients} clients: offered ${Math.round(r.offeredPerSec)}/s, delivered ${Math.round(r.deliveredPerSec)}/s, ` +
+    `p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} max ${r.latencyMs.max.toFixed(1)} ms, ` +
+    `lost ${r.lost}, dup ${r.duplicated}, refused ${r.refused}, ${r.cpuMicrosPerDelivery.toFixed(2)} µs CPU/delivery`
+  );
+}
+
+/** Medians and ranges of every figure, per contender, room size and offered load. */
+function summarise(results: RunResult[]) {
+  const groups = Map.groupBy(results, (r) => `${r.contender}|${r.clients}|${r.offeredPerSec}`);
+  return [...groups.values()].map((group) => {
+    const of = (pick: (r: RunResult) => number) => spread(group.map(pick));
+    return {
+      contender: group[0]!.contender,
+      clients: group[0]!.clients,
+      offeredPerSec: group[0]!.offeredPerSec,
+      connectSeconds: of((r) => r.connectSeconds),
+      joinP50Ms: of((r) => r.joinMs.p50),
+      joinP99Ms: of((r) => r.joinMs.p99),
+      deliveredPerSec: of((r) => r.deliveredPerSec),
+      lost: of((r) => r.lost),
+      duplicated: of((r) => r.duplicated),
+      refused: of((r) => r.refused),
+      p50Ms: of((r) => r.latencyMs.p50),
+      p90Ms: of((r) => r.latencyMs.p90),
+      p99Ms: of((r) => r.latencyMs.p99),
+      maxMs: of((r) => r.latencyMs.max),
+      cpuMicrosPerDelivery: of((r) => r.cpuMicrosPerDelivery),
+      rssKiBPerConnection: of((r) => r.rssBytesPerConnection / 1024),
+    };
+  });
+}
+
+function table(rows: ReturnType<typeof summarise>): string {
+  const head = [
+    "contender",
+    "clients",
+    "offered/s",
+    "delivered/s",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "max ms",
+    "lost",
+    "dup",
+    "CPU µs/deliv",
+    "RSS KiB/conn",
+    "join p50 ms",
+    "connect s",
+  ];
+  const lines = rows.map((r) => [
+    r.contender,
+    String(r.clients),
+    String(r.offeredPerSec),
+    range(r.deliveredPerSec, 0),
+    range(r.p50Ms, 1),
+    range(r.p90Ms, 1),
+    range(r.p99Ms, 1),
+    range(r.maxMs, 1),
+    range(r.lost, 0),
+    range(r.duplicated, 0),
+    range(r.cpuMicrosPerDelivery, 2),
+    range(r.rssKiBPerConnection, 0),
+    range(r.joinP50Ms, 1),
+    range(r.connectSeconds, 1),
+  ]);
+  return [head, head.map(() => "---"), ...lines].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+function range(s: { median: number; min: number; max: number }, digits: number): string {
+  const f = (n: number) => n.toFixed(digits);
+  return s.min === s.max ? f(s.median) : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
+}

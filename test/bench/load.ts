@@ -1,0 +1,242 @@
+// The benchmark's load: connect N clients to a fresh room (staggered, each through the
+// contender's real protocol), then let S of them send at one offered rate after another and
+// measure what every client receives. All clients live in this one process, so a send time stamped here can
+// be compared with the receive time of every copy.
+
+import { performance } from "node:perf_hooks";
+import { WebSocket } from "ws";
+import { cpuSeconds, rssBytes } from "./processes.ts";
+import { percentile } from "./stats.ts";
+
+/** A server under test. */
+export interface Contender {
+  name: string;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** ChatRoom speaks the JSON framing (`chat.v1.json`); the baselines speak text lines. */
+  json: boolean;
+  /** Every process whose CPU time counts for this contender. */
+  cpuPids: number[];
+  /** The process whose memory grows with connections (workerd, or the Node relay). */
+  memoryPid: number;
+}
+
+/** How to fill a room. */
+export interface RoomOptions {
+  clients: number;
+  senders: number;
+  connectsPerSec: number;
+  /** Messages stored before the clients join (JSON contenders only), replayed in each welcome. */
+  history: number;
+}
+
+/** What one measurement at one offered load saw. */
+export interface RunResult {
+  contender: string;
+  clients: number;
+  senders: number;
+  connectSeconds: number;
+  joinMs: { p50: number; p99: number; max: number };
+  rssBytesPerConnection: number;
+  offeredPerSec: number;
+  deliveredPerSec: number;
+  messagesSent: number;
+  refused: number;
+  lost: number;
+  duplicated: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  cpuMicrosPerDelivery: number;
+}
+
+interface Client {
+  socket: WebSocket;
+  /** `sender * 2^20 + seq` of every copy received, to tell duplicates. */
+  seen: Set<number>;
+}
+
+/** A filled room, ready to be measured at one offered load after another. */
+export interface Room {
+  measure(deliveriesPerSec: number, seconds: number): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+const MARK = "m ";
+const SEQ_SPAN = 2 ** 20;
+
+/** Connects `options.clients` clients to a fresh room of `contender`; `progress` gets a line now and then. */
+export async function openRoom(
+  contender: Contender,
+  options: RoomOptions,
+  progress: (line: string) => void,
+): Promise<Room> {
+  const name = `bench-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const base = contender.url.replace(/^http/, "ws") + `/chat/${name}`;
+  if (contender.json && options.history > 0) await fillHistory(base, options.history);
+
+  // Counters of the current measurement; reset by each one.
+  let latencies: number[] = [];
+  let refused = 0;
+  let duplicated = 0;
+  let lastReceivedAt = 0;
+  const onText = (client: Client, text: string, now: number): void => {
+    if (!text.startsWith(MARK)) return;
+    const [sender, seq, sentAt] = text.slice(MARK.length).split(" ").map(Number);
+    const key = sender! * SEQ_SPAN + seq!;
+    if (client.seen.has(key)) duplicated++;
+    else client.seen.add(key);
+    latencies.push(now - sentAt!);
+    lastReceivedAt = now;
+  };
+
+  const rssBefore = rssBytes(contender.memoryPid);
+  const joins: number[] = [];
+  const connectStart = performance.now();
+  const pending: Promise<Client>[] = [];
+  for (let i = 0; i < options.clients; i++) {
+    const wait = connectStart + (i * 1000) / options.connectsPerSec - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(connect(`${base}?name=b${i}`, contender.json, joins, onText, () => refused++));
+    if (i % 100 === 99) progress(`${contender.name}: ${i + 1}/${options.clients} connecting`);
+  }
+  const clients = await Promise.all(pending);
+  const connectSeconds = (performance.now() - connectStart) / 1000;
+  await sleep(1000); // let the join notices settle before measuring
+  const rssBytesPerConnection = (rssBytes(contender.memoryPid) - rssBefore) / options.clients;
+  const joinSorted = Float64Array.from(joins).sort();
+  const joinMs = { p50: percentile(joinSorted, 50), p99: percentile(joinSorted, 99), max: percentile(joinSorted, 100) };
+  const senders = clients.slice(0, Math.min(options.senders, clients.length));
+  let sent = 0; // over the room's life, so that sequence numbers never repeat
+
+  async function measure(deliveriesPerSec: number, seconds: number): Promise<RunResult> {
+    latencies = [];
+    refused = 0;
+    duplicated = 0;
+    const messagesPerSec = deliveriesPerSec / clients.length;
+    const first = sent;
+    const last = sent + Math.max(1, Math.round(messagesPerSec * seconds));
+    const cpuBefore = sumCpu(contender.cpuPids);
+    const sendStart = performance.now();
+    let nextReport = sendStart + 1000;
+    // Sends whatever is due every millisecond or so, so the offered rate holds on average
+    // even when the event loop is late.
+    while (sent < last) {
+      const now = performance.now();
+      const due = Math.min(last, first + Math.floor(((now - sendStart) / 1000) * messagesPerSec) + 1);
+      for (; sent < due; sent++) {
+        const sender = sent % senders.length;
+        const text = `${MARK}${sender} ${Math.floor(sent / senders.length)} ${performance.now().toFixed(3)}`;
+        senders[sender]!.socket.send(contender.json ? JSON.stringify({ type: "message", text }) : text);
+      }
+      if (now >= nextReport) {
+        progress(`${contender.name} ${clients.length} clients @ ${deliveriesPerSec}/s: ${latencies.length} received`);
+        nextReport += 1000;
+      }
+      await sleep(1);
+    }
+    const sendEnd = performance.now();
+    // Wait for the last copies: until every expected one arrived, or nothing came for 2 s.
+    const expected = (last - first - refused) * clients.length;
+    while (latencies.length - duplicated < expected && performance.now() - Math.max(lastReceivedAt, sendEnd) < 2000) {
+      await sleep(20);
+    }
+    const cpu = sumCpu(contender.cpuPids) - cpuBefore;
+    const unique = latencies.length - duplicated;
+    const sorted = Float64Array.from(latencies).sort();
+    return {
+      contender: contender.name,
+      clients: clients.length,
+      senders: senders.length,
+      connectSeconds,
+      joinMs,
+      rssBytesPerConnection,
+      offeredPerSec: deliveriesPerSec,
+      deliveredPerSec: unique / ((Math.max(lastReceivedAt, sendEnd) - sendStart) / 1000),
+      messagesSent: last - first,
+      refused,
+      lost: Math.max(0, expected - unique),
+      duplicated,
+      latencyMs: {
+        p50: percentile(sorted, 50),
+        p90: percentile(sorted, 90),
+        p99: percentile(sorted, 99),
+        max: percentile(sorted, 100),
+      },
+      cpuMicrosPerDelivery: unique === 0 ? NaN : (cpu * 1e6) / unique,
+    };
+  }
+
+  return { measure, close: () => closeAll(clients) };
+}
+
+/** Stores `count` messages in the room through one short-lived JSON client. */
+async function fillHistory(base: string, count: number): Promise<void> {
+  const socket = new WebSocket(`${base}?name=filler&history=0`, "chat.v1.json", { perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    let acked = 0;
+    socket.on("error", reject);
+    socket.on("open", () => {
+      for (let i = 0; i < count; i++) socket.send(JSON.stringify({ type: "message", text: `history ${i}` }));
+    });
+    socket.on("message", (data) => {
+      const frame = JSON.parse(data.toString()) as { type: string; code?: string };
+      if (frame.type === "error") reject(new Error(`filling the history was refused: ${frame.code}`));
+      if (frame.type === "message" && ++acked === count) resolve();
+    });
+  });
+  socket.close();
+  await new Promise((resolve) => socket.once("close", resolve));
+}
+
+function connect(
+  url: string,
+  json: boolean,
+  joins: number[],
+  onText: (client: Client, text: string, now: number) => void,
+  onRefused: () => void,
+): Promise<Client> {
+  const startedAt = performance.now();
+  const socket = json
+    ? new WebSocket(url, "chat.v1.json", { perMessageDeflate: false })
+    : new WebSocket(url, { perMessageDeflate: false });
+  const client: Client = { socket, seen: new Set() };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${url}: no welcome within 30 s`)), 30_000);
+    const joined = (): void => {
+      clearTimeout(timer);
+      joins.push(performance.now() - startedAt);
+      resolve(client);
+    };
+    socket.on("error", (error) => reject(new Error(`${url}: ${error.message}`)));
+    socket.on("close", (code, reason) => reject(new Error(`${url}: closed with ${code} ${reason.toString()}`)));
+    if (!json) socket.on("open", joined);
+    socket.on("message", (data) => {
+      const now = performance.now();
+      const frame = data.toString();
+      if (!json) {
+        const colon = frame.indexOf(": ");
+        if (frame.startsWith("from ") && colon > 0) onText(client, frame.slice(colon + 2), now);
+        else if (frame.startsWith("error: ")) onRefused();
+        return;
+      }
+      const message = JSON.parse(frame) as { type: string; text?: string };
+      if (message.type === "message") onText(client, message.text!, now);
+      else if (message.type === "welcome") joined();
+      else if (message.type === "error") onRefused();
+    });
+  });
+}
+
+async function closeAll(clients: Client[]): Promise<void> {
+  const closed = clients.map(({ socket }) => new Promise((resolve) => socket.once("close", resolve)));
+  for (const { socket } of clients) socket.close();
+  await Promise.race([Promise.all(closed), sleep(10_000)]);
+  await sleep(500);
+}
+
+function sumCpu(pids: number[]): number {
+  return pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

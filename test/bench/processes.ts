@@ -1,0 +1,61 @@
+// CPU time and memory of a server's process tree, read from /proc (Linux only): wrangler runs
+// workerd as a descendant, and the benchmark charges both to the contender they serve.
+
+import { readdirSync, readFileSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100; // USER_HZ, which Linux fixes at 100 for /proc/<pid>/stat.
+
+/** `pid` and every process below it. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat === null) continue;
+    const list = parents.get(stat.ppid) ?? [];
+    list.push(Number(entry));
+    parents.set(stat.ppid, list);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/** The command name of `pid` (`workerd`, `node`, …). */
+export function commandOf(pid: number): string {
+  return readStat(pid)?.comm ?? "?";
+}
+
+/** User plus system CPU seconds `pid` has used so far (0 once it is gone). */
+export function cpuSeconds(pid: number): number {
+  const stat = readStat(pid);
+  return stat === null ? 0 : (stat.utime + stat.stime) / TICKS_PER_SECOND;
+}
+
+/** Resident memory of `pid`, in bytes (0 once it is gone). */
+export function rssBytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match === null ? 0 : Number(match[1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function readStat(pid: number): { comm: string; ppid: number; utime: number; stime: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  // The command name is in parentheses and may itself hold spaces or parentheses.
+  const close = text.lastIndexOf(")");
+  const fields = text.slice(close + 2).split(" ");
+  return {
+    comm: text.slice(text.indexOf("(") + 1, close),
+    ppid: Number(fields[1]),
+    utime: Number(fields[11]),
+    stime: Number(fields[12]),
+  };
+}
