@@ -4,6 +4,8 @@
 import type { ConnectionState } from "../client/chat-connection.ts";
 import { CloseCode } from "../protocol.ts";
 
+const PATIENCE_CODES: ReadonlySet<number> = new Set([CloseCode.tryAgainLater, CloseCode.policyViolation]);
+
 /** A status line: its text and a short state name for styling. */
 export interface StatusLine {
   text: string;
@@ -19,7 +21,9 @@ export function statusLine(state: ConnectionState, you: string, now: number): St
       return { text: you ? `connected as ${you}` : "connected", tone: "ok" };
     case "waiting": {
       const seconds = Math.max(1, Math.ceil((state.retryAt - now) / 1000));
-      return { text: `offline · reconnecting in ${seconds} s`, tone: "down" };
+      // A full room or a flood close is the user's business; a restart's reason is the platform's.
+      const why = PATIENCE_CODES.has(state.code) && state.reason ? ` (${state.reason})` : "";
+      return { text: `offline${why} · reconnecting in ${seconds} s`, tone: "down" };
     }
     case "closed":
       if (state.code === CloseCode.normal) return { text: "offline", tone: "stopped" };
