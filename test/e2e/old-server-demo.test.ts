@@ -13,6 +13,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
+async function waitForOutput(pattern: RegExp, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(server.output())) {
+    if (Date.now() > deadline) throw new Error(`wrangler dev never printed ${pattern}:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe("the old server's demo through wrangler dev", () => {
   it("chats between two clients with joined, from and left lines, and echoes on /echo", async () => {
     const alice = await openWs(wsUrl(server.url, "/chat?name=alice&history=0"));
@@ -40,8 +48,9 @@ describe("the old server's demo through wrangler dev", () => {
 
       bob.close();
       await alice.waitForLine("bob left the chat!");
-      expect(server.output()).toMatch(/\[INFO\] client alice \([^)]*\) connected through \/chat room=main/);
-      expect(server.output()).toMatch(/\[INFO\] client bob \([^)]*\) disconnected from room=main code=1000/);
+      // The room's console reaches us through wrangler's output pipe, a moment after the sockets.
+      await waitForOutput(/\[INFO\] client alice \([^)]*\) connected through \/chat room=main/);
+      await waitForOutput(/\[INFO\] client bob \([^)]*\) disconnected from room=main code=1000/);
     } finally {
       alice.close();
       bob.close();
