@@ -26,7 +26,8 @@ const USAGE = `npm run bench -- [options]
   --url URL                   measure a ChatRoom already running there (no CPU/memory figures)
   --connect-rate 200          connects per second
   --history 50                messages in the room before the clients join
-  --no-matrix                 skip the fixed loads (with --find-max)`;
+  --no-matrix                 skip the fixed loads (with --find-max)
+  --direct                    connect straight to the Worker's workerd, not through wrangler's proxy`;
 
 const { values: args } = parseArgs({
   options: {
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     "connect-rate": { type: "string", default: "200" },
     history: { type: "string", default: "50" },
     "no-matrix": { type: "boolean", default: false },
+    direct: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -63,8 +65,8 @@ const CHATROOM_VARS = { RATE_BURST: 1_000_000, RATE_PER_SEC: 1_000_000, ROOM_DEL
 
 const log = (line: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const starters: Record<string, () => Promise<Running>> = {
-  chatroom: () => startChatRoom(args.url, CHATROOM_VARS),
-  bare: startBareRelay,
+  chatroom: () => startChatRoom(args.url, CHATROOM_VARS, args.direct),
+  bare: () => startBareRelay(args.direct),
   node: startNodeRelay,
 };
 const names = args.contenders.split(",");
@@ -194,6 +196,8 @@ function summarise(results: RunResult[]) {
       p99Ms: of((r) => r.latencyMs.p99),
       maxMs: of((r) => r.latencyMs.max),
       cpuMicrosPerDelivery: of((r) => r.cpuMicrosPerDelivery),
+      workerdCpuMicrosPerDelivery: of((r) => r.cpuMicrosByProcess.workerd ?? NaN),
+      proxyCpuMicrosPerDelivery: of((r) => r.cpuMicrosByProcess["workerd-proxy"] ?? NaN),
       rssKiBPerConnection: of((r) => r.rssBytesPerConnection / 1024),
     };
   });
@@ -212,6 +216,8 @@ function table(rows: ReturnType<typeof summarise>): string {
     "lost",
     "dup",
     "CPU µs/deliv",
+    "Worker µs/deliv",
+    "proxy µs/deliv",
     "RSS KiB/conn",
     "join p50 ms",
     "connect s",
@@ -228,6 +234,8 @@ function table(rows: ReturnType<typeof summarise>): string {
     range(r.lost, 0),
     range(r.duplicated, 0),
     range(r.cpuMicrosPerDelivery, 2),
+    range(r.workerdCpuMicrosPerDelivery, 2),
+    range(r.proxyCpuMicrosPerDelivery, 2),
     range(r.rssKiBPerConnection, 0),
     range(r.joinP50Ms, 1),
     range(r.connectSeconds, 1),
@@ -236,6 +244,7 @@ function table(rows: ReturnType<typeof summarise>): string {
 }
 
 function range(s: { median: number; min: number; max: number }, digits: number): string {
+  if (Number.isNaN(s.median)) return "–";
   const f = (n: number) => n.toFixed(digits);
   return s.min === s.max ? f(s.median) : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
 }

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort, startDevServer } from "../support/dev-server.ts";
 import type { Contender } from "./load.ts";
-import { commandOf, processTree } from "./processes.ts";
+import { listeningPorts, processTree, roleOf } from "./processes.ts";
 
 /** A started contender. */
 export interface Running {
@@ -13,19 +13,29 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** The ChatRoom at `url`, or under a new `wrangler dev` with `vars` when no URL is given. */
-export async function startChatRoom(url: string | undefined, vars: Record<string, string | number>): Promise<Running> {
+/** The ChatRoom at `url`, or under a new `wrangler dev` with `vars` when no URL is given; `direct`: see {@link wranglerContender}. */
+export async function startChatRoom(
+  url: string | undefined,
+  vars: Record<string, string | number>,
+  direct: boolean,
+): Promise<Running> {
   // Without a process to watch, CPU and memory figures come out as NaN.
   if (url !== undefined)
     return { contender: { name: "chatroom", url, json: true, cpuPids: [], memoryPid: 0 }, stop: async () => {} };
   const server = await startDevServer({ vars });
-  return { contender: wranglerContender("chatroom", server.url, server.process.pid!, true), stop: () => server.stop() };
+  return {
+    contender: await wranglerContender("chatroom", server.url, server.process.pid!, true, direct),
+    stop: () => server.stop(),
+  };
 }
 
 /** The bare relay of bare-relay/worker.ts under its own `wrangler dev`. */
-export async function startBareRelay(): Promise<Running> {
+export async function startBareRelay(direct: boolean): Promise<Running> {
   const server = await startDevServer({ config: fileURLToPath(new URL("bare-relay/wrangler.toml", import.meta.url)) });
-  return { contender: wranglerContender("bare", server.url, server.process.pid!, false), stop: () => server.stop() };
+  return {
+    contender: await wranglerContender("bare", server.url, server.process.pid!, false, direct),
+    stop: () => server.stop(),
+  };
 }
 
 /** The Node relay of node-relay.ts, in a process of its own. */
@@ -54,9 +64,26 @@ export async function startNodeRelay(): Promise<Running> {
   };
 }
 
-function wranglerContender(name: string, url: string, pid: number, json: boolean): Contender {
+/**
+ * A contender under `wrangler dev`. With `direct`, clients connect straight to the workerd that
+ * runs the Worker, skipping the proxy Worker that wrangler puts in front of it on the dev port.
+ */
+async function wranglerContender(
+  name: string,
+  url: string,
+  pid: number,
+  json: boolean,
+  direct: boolean,
+): Promise<Contender> {
   const cpuPids = processTree(pid);
-  const workerd = cpuPids.find((p) => commandOf(p) === "workerd");
+  const workerd = cpuPids.find((p) => roleOf(p) === "workerd");
   if (workerd === undefined) throw new Error(`no workerd process found below wrangler (pid ${pid})`);
-  return { name, url, json, cpuPids, memoryPid: workerd };
+  if (!direct) return { name, url, json, cpuPids, memoryPid: workerd };
+  for (const port of listeningPorts(workerd)) {
+    const answer = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+    if (answer?.ok && (await answer.text()) === "ok") {
+      return { name, url: `http://127.0.0.1:${port}`, json, cpuPids, memoryPid: workerd };
+    }
+  }
+  throw new Error(`none of the ports workerd (pid ${pid}) listens on answers /healthz`);
 }

@@ -5,7 +5,7 @@
 
 import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
-import { cpuSeconds, rssBytes } from "./processes.ts";
+import { roleOf, cpuSeconds, rssBytes } from "./processes.ts";
 import { percentile } from "./stats.ts";
 
 /** A server under test. */
@@ -46,6 +46,8 @@ export interface RunResult {
   duplicated: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   cpuMicrosPerDelivery: number;
+  /** The same, split by process: `workerd` (the Worker), `workerd-proxy`, `node` (wrangler itself). */
+  cpuMicrosByProcess: Record<string, number>;
 }
 
 interface Client {
@@ -114,7 +116,7 @@ export async function openRoom(
     const messagesPerSec = deliveriesPerSec / clients.length;
     const first = sent;
     const last = sent + Math.max(1, Math.round(messagesPerSec * seconds));
-    const cpuBefore = sumCpu(contender.cpuPids);
+    const cpuBefore = contender.cpuPids.map(cpuSeconds);
     const sendStart = performance.now();
     let nextReport = sendStart + 1000;
     // Sends whatever is due every millisecond or so, so the offered rate holds on average
@@ -139,8 +141,15 @@ export async function openRoom(
     while (latencies.length - duplicated < expected && performance.now() - Math.max(lastReceivedAt, sendEnd) < 2000) {
       await sleep(20);
     }
-    const cpu = sumCpu(contender.cpuPids) - cpuBefore;
     const unique = latencies.length - duplicated;
+    const cpuMicrosByProcess: Record<string, number> = {};
+    let cpu = 0;
+    contender.cpuPids.forEach((pid, i) => {
+      const used = cpuSeconds(pid) - cpuBefore[i]!;
+      cpu += used;
+      const name = roleOf(pid);
+      cpuMicrosByProcess[name] = (cpuMicrosByProcess[name] ?? 0) + (used * 1e6) / unique;
+    });
     const sorted = Float64Array.from(latencies).sort();
     return {
       contender: contender.name,
@@ -162,6 +171,7 @@ export async function openRoom(
         max: percentile(sorted, 100),
       },
       cpuMicrosPerDelivery: unique === 0 ? NaN : (cpu * 1e6) / unique,
+      cpuMicrosByProcess,
     };
   }
 
@@ -231,10 +241,6 @@ async function closeAll(clients: Client[]): Promise<void> {
   for (const { socket } of clients) socket.close();
   await Promise.race([Promise.all(closed), sleep(10_000)]);
   await sleep(500);
-}
-
-function sumCpu(pids: number[]): number {
-  return pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,7 +1,7 @@
 // CPU time and memory of a server's process tree, read from /proc (Linux only): wrangler runs
 // workerd as a descendant, and the benchmark charges both to the contender they serve.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100; // USER_HZ, which Linux fixes at 100 for /proc/<pid>/stat.
 
@@ -21,9 +21,49 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
-/** The command name of `pid` (`workerd`, `node`, …). */
-export function commandOf(pid: number): string {
-  return readStat(pid)?.comm ?? "?";
+/**
+ * What `pid` is, for the CPU split: wrangler dev runs two workerd processes, one serving the
+ * dev port through wrangler's proxy Worker, and one running the Worker itself on a port that
+ * miniflare picks (`entry=127.0.0.1:0`).
+ */
+export function roleOf(pid: number): string {
+  const comm = readStat(pid)?.comm ?? "?";
+  if (comm !== "workerd") return comm;
+  return commandLine(pid).includes("--socket-addr=entry=127.0.0.1:0") ? "workerd" : "workerd-proxy";
+}
+
+/** The TCP ports `pid` listens on, from its socket inodes and /proc/net/tcp. */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of safeList(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match !== null) inodes.add(match[1]!);
+    } catch {}
+  }
+  const ports: number[] = [];
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    // Field 3 is the state (0A: listening), field 9 the socket's inode.
+    if (fields[3] === "0A" && inodes.has(fields[9]!)) ports.push(parseInt(fields[1]!.split(":")[1]!, 16));
+  }
+  return ports;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /** User plus system CPU seconds `pid` has used so far (0 once it is gone). */
