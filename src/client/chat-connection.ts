@@ -212,6 +212,8 @@ export class ChatConnection {
       }
       case "message":
         this.#deliver(message);
+        // An acknowledgement may be what the next queued message waits for (see #flush).
+        this.#flush();
         return;
       case "join":
         this.#online.set(message.name, (this.#online.get(message.name) ?? 0) + 1);
@@ -235,6 +237,7 @@ export class ChatConnection {
         }
         if (message.ref && this.#pending.delete(message.ref)) this.events.pending?.(this.pending);
         this.events.error?.(message);
+        this.#flush();
         return;
       case "pong":
         return;
@@ -253,6 +256,12 @@ export class ChatConnection {
     const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN || !this.#welcomed || !this.#pacer) return;
     while (this.#unsent.length > 0) {
+      // Frames bunch up in transit, so near the end of its allowance the room's bucket can be a
+      // little behind ours and refuse one while accepting the next: the room's order would
+      // then differ from ours. So once fewer than two sends are left, one message at a time is
+      // in flight, and a refused one is sent again before anything after it.
+      const inFlight = this.#pending.size - this.#unsent.length;
+      if (inFlight > 0 && this.#pacer.available() < 2) return;
       const wait = this.#pacer.take();
       if (wait > 0) {
         this.#later(wait, () => this.#flush());

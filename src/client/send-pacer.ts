@@ -15,12 +15,17 @@ export class SendPacer {
     this.#updatedAt = now();
   }
 
-  /** Milliseconds until one send fits; 0 means send now (and the token is spent). */
-  take(): number {
+  /** How many sends fit right now (a fraction while one is refilling); spends nothing. */
+  available(): number {
     const now = this.now();
     this.#tokens = Math.min(this.limits.burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.limits.perSecond);
     this.#updatedAt = now;
-    if (this.#tokens >= 1) {
+    return this.#tokens;
+  }
+
+  /** Milliseconds until one send fits; 0 means send now (and the token is spent). */
+  take(): number {
+    if (this.available() >= 1) {
       this.#tokens -= 1;
       return 0;
     }
