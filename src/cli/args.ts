@@ -71,8 +71,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       },
     }));
   } catch (error) {
-    // parseArgs's own messages already say which option and why.
-    return { kind: "usage-error", message: error instanceof Error ? error.message : String(error) };
+    // parseArgs's own messages say which option and why, sometimes over several lines: the
+    // client reports a usage error on one line.
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: "usage-error", message: message.replace(/\s*\n\s*/g, " ") };
   }
   if (values.help) return { kind: "help", text: helpText() };
 

@@ -37,6 +37,7 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
     const sockets = new NodeSocketOpener();
     let finished = false;
     let quitting: ReturnType<typeof setTimeout> | null = null;
+    let countdown: ReturnType<typeof setInterval> | null = null;
 
     const connection = new ChatConnection({
       url: options.url,
@@ -53,12 +54,16 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
         welcome: (welcome, resumed) => {
           const online = connection.online;
           const who = `${online.length} online: ${online.map((name) => showName(name)).join(", ")}`;
-          note(
-            resumed
-              ? `back in room ${welcome.room}; ${who}`
-              : `joined room ${welcome.room} as ${showName(welcome.you, true)}; ${who}`,
-          );
           if (welcome.truncated) note(TRUNCATED_NOTE.replace(/^note: /, ""));
+          // Said after the replayed messages, which the core delivers right after this callback
+          // returns, in the same turn: a microtask runs after them.
+          queueMicrotask(() =>
+            note(
+              resumed
+                ? `back in room ${welcome.room}; ${who}`
+                : `joined room ${welcome.room} as ${showName(welcome.you, true)}; ${who}`,
+            ),
+          );
         },
         message: (message, mine) => screen.print(formatMessage(message, mine)),
         join: (join) => note(`${showName(join.name)} joined the chat (${join.online} online)`),
@@ -82,22 +87,26 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
     function updatePrompt(): void {
       const state = connection.state;
       const queued = connection.pending.length;
-      let label = "";
-      if (state.kind !== "connected") {
-        const word = state.kind === "waiting" ? "offline" : state.kind === "connecting" ? "connecting" : "closed";
-        label = queued > 0 ? `[${word}, ${queued} queued] ` : `[${word}] `;
-      }
+      const parts: string[] = [];
+      if (state.kind === "waiting") {
+        parts.push(`offline, retry in ${Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000))} s`);
+      } else if (state.kind !== "connected") parts.push(state.kind);
+      if (state.kind !== "connected" && queued > 0) parts.push(`${queued} queued`);
+      const label = parts.length > 0 ? `[${parts.join(", ")}] ` : "";
       screen.setPrompt(`${paint(label, 33, colour)}${paint(options.room, 1, colour)}> `);
     }
 
     function showState(state: ConnectionState): void {
       if (finished) return;
-      if (state.kind === "waiting") {
-        const seconds = Math.max(1, Math.round((state.retryAt - Date.now()) / 1000));
-        const why = state.reason ? `${state.reason} (${state.code})` : `code ${state.code}`;
-        note(`connection lost: ${why}; reconnecting in ${seconds} s`);
-      } else if (state.kind === "connecting" && state.attempt > 0) {
-        note("reconnecting…");
+      // While waiting to retry, the prompt counts down the seconds.
+      if (state.kind === "waiting" && countdown === null) countdown = setInterval(updatePrompt, 1000);
+      if (state.kind !== "waiting" && countdown !== null) {
+        clearInterval(countdown);
+        countdown = null;
+      }
+      // One line when the connection drops; the retries themselves show only in the prompt.
+      if (state.kind === "waiting" && state.attempt === 0) {
+        note(`connection lost (${state.reason ? `${state.reason}, ` : ""}code ${state.code}); reconnecting`);
       } else if (state.kind === "closed") {
         const usage = state.code === CloseCode.badRequest || state.code === CloseCode.notFound;
         const why = state.reason || `the server closed the connection with code ${state.code}`;
@@ -164,6 +173,7 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
       if (finished) return;
       finished = true;
       if (quitting) clearTimeout(quitting);
+      if (countdown) clearInterval(countdown);
       screen.hide();
       connection.stop();
       rl.close();
