@@ -160,7 +160,7 @@ try {
   console.log(
     `delivery latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${percentile(latencies, 100).toFixed(1)}`,
   );
-  console.log(`workerd RSS: start ${mib(rssStart)}, peak ${mib(rssPeak)}, end ${mib(rssEnd)}`);
+  console.log(`workerd RSS (proxy + runtime): start ${mib(rssStart)}, peak ${mib(rssPeak)}, end ${mib(rssEnd)}`);
   const failed = lost + duplicated + outOfOrder + mismatched + unexpectedCloses + (sent - refused - stored) !== 0;
   if (sent - refused !== stored) console.log(`sent minus refused (${sent - refused}) differs from stored (${stored})`);
   console.log(failed ? "SOAK FAILED" : "SOAK OK");

@@ -192,12 +192,15 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Resident memory, in KiB, of the workerd process that a dev server started. wrangler runs
- * workerd as a child in the same process group (dev-server.ts starts it detached), so the
- * group id finds it without guessing at names of other engineers' servers.
+ * Resident memory, in KiB, of the workerd processes that a dev server started: wrangler runs
+ * two, a front proxy on the public port and the runtime that hosts the Worker and its Durable
+ * Objects, and either may be the one that buffers. They share the dev server's process group
+ * (dev-server.ts starts it detached), which finds them without guessing at other servers.
  */
 export function workerdRssKiB(server: DevServer): number {
   const group = server.process.pid;
+  let total = 0;
+  let found = 0;
   for (const pid of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -207,12 +210,16 @@ export function workerdRssKiB(server: DevServer): number {
       const pgrp = Number(stat.slice(close + 2).split(" ")[2]);
       if (pgrp !== group || !command.startsWith("workerd")) continue;
       const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      if (rss) return Number(rss[1]);
+      if (rss) {
+        total += Number(rss[1]);
+        found++;
+      }
     } catch {
       // The process ended while we looked.
     }
   }
-  throw new Error(`no workerd process in process group ${group}`);
+  if (found === 0) throw new Error(`no workerd process in process group ${group}`);
+  return total;
 }
 
 /** The `p`-th percentile (0–100) of `values`. */
