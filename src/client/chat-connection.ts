@@ -256,12 +256,12 @@ export class ChatConnection {
     const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN || !this.#welcomed || !this.#pacer) return;
     while (this.#unsent.length > 0) {
-      // Frames bunch up in transit, so near the end of its allowance the room's bucket can be a
-      // little behind ours and refuse one while accepting the next: the room's order would
-      // then differ from ours. So once fewer than two sends are left, one message at a time is
-      // in flight, and a refused one is sent again before anything after it.
-      const inFlight = this.#pending.size - this.#unsent.length;
-      if (inFlight > 0 && this.#pacer.available() < 2) return;
+      // One message in flight at a time. The room may refuse one for pace (frames bunch up in
+      // transit, so its bucket can be a little behind ours; a busy room has a budget of its
+      // own) and accept the next: with anything else in flight, a retry would land after
+      // messages sent later. The acknowledgement of each calls #flush for the next; the
+      // per-session rate (5 a second by default) is below one per round trip anyway.
+      if (this.#pending.size > this.#unsent.length) return;
       const wait = this.#pacer.take();
       if (wait > 0) {
         this.#later(wait, () => this.#flush());

@@ -15,17 +15,12 @@ export class SendPacer {
     this.#updatedAt = now();
   }
 
-  /** How many sends fit right now (a fraction while one is refilling); spends nothing. */
-  available(): number {
+  /** Milliseconds until one send fits; 0 means send now (and the token is spent). */
+  take(): number {
     const now = this.now();
     this.#tokens = Math.min(this.limits.burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.limits.perSecond);
     this.#updatedAt = now;
-    return this.#tokens;
-  }
-
-  /** Milliseconds until one send fits; 0 means send now (and the token is spent). */
-  take(): number {
-    if (this.available() >= 1) {
+    if (this.#tokens >= 1) {
       this.#tokens -= 1;
       return 0;
     }
