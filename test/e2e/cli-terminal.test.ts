@@ -1,0 +1,184 @@
+// The terminal client used by a person: standard input is a real pseudo-terminal (tmux), the
+// client runs as a real process against a real `wrangler dev`, and a `ws` socket plays the
+// other people in the room.
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ChatMessage, ServerMessage } from "../../src/protocol.ts";
+import { CLI_ENTRY } from "../support/cli-process.ts";
+import { PROJECT_ROOT, startDevServer, type DevServer } from "../support/dev-server.ts";
+import { startTmux, type TmuxSession } from "../support/tmux.ts";
+import { openWs, wsUrl, type WsClient } from "../support/ws-client.ts";
+
+let server: DevServer;
+beforeAll(async () => {
+  server = await startDevServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+// Everything a test opens, closed after it whatever happened.
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function uniqueRoom(label: string): string {
+  return `${label}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** The client in a 100×30 terminal, joined to `room` as `name`. */
+async function startClient(room: string, name: string, extra: string[] = []): Promise<TmuxSession> {
+  const terminal = await startTmux(
+    [process.execPath, CLI_ENTRY, "--url", server.url, "--room", room, "--name", name, ...extra],
+    { cwd: PROJECT_ROOT, columns: 100, rows: 30, env: { TERM: "xterm-256color" } },
+  );
+  cleanups.push(() => terminal.kill());
+  await terminal.waitForScreen("the joined note", (rows) => rows.some((row) => row.includes(`joined room ${room}`)));
+  return terminal;
+}
+
+/** Another person in the room, on the JSON framing. */
+async function joinAs(room: string, name: string): Promise<WsClient> {
+  const client = await openWs(wsUrl(server.url, `/chat/${room}?name=${name}&history=0`), { json: true });
+  cleanups.push(() => client.close());
+  return client;
+}
+
+const isMessage = (m: ServerMessage): m is ChatMessage => m.type === "message";
+
+function say(client: WsClient, text: string): void {
+  client.socket.send(JSON.stringify({ type: "message", text }));
+}
+
+describe("the terminal client in a terminal", () => {
+  it("sends a typed line when Enter is pressed and shows it once, as the room relayed it", async () => {
+    const room = uniqueRoom("cli-type");
+    const terminal = await startClient(room, "alice");
+    const bob = await joinAs(room, "bob");
+
+    await terminal.type("hello from the terminal");
+    await terminal.press("Enter");
+
+    await bob.waitFor(() => bob.messages().some(isMessage), "alice's message");
+    expect(
+      bob
+        .messages()
+        .filter(isMessage)
+        .map((m) => [m.name, m.text]),
+    ).toEqual([["alice", "hello from the terminal"]]);
+    const rows = await terminal.waitForScreen("alice's message", (rows) =>
+      rows.some((row) => /^\d\d:\d\d alice: hello from the terminal$/.test(row)),
+    );
+    // The line as typed at the prompt is replaced by the room's copy, not shown twice.
+    expect(rows.filter((row) => row.includes("hello from the terminal"))).toHaveLength(1);
+    expect(rows.at(-1)).toBe(`${room}> `.trimEnd());
+  });
+
+  it("shows the history, then live messages, join and leave notices, each name in its own colour", async () => {
+    const room = uniqueRoom("cli-live");
+    const carol = await joinAs(room, "carol");
+    say(carol, "said before alice came");
+    await carol.waitFor(() => carol.messages().some(isMessage), "carol's first message");
+
+    const terminal = await startClient(room, "alice");
+    let rows = await terminal.screen();
+    const history = rows.findIndex((row) => row.endsWith("carol: said before alice came"));
+    const joined = rows.findIndex((row) => row.includes(`joined room ${room} as alice`));
+    expect(history, rows.join("\n")).toBeGreaterThanOrEqual(0);
+    expect(history).toBeLessThan(joined);
+
+    const dave = await joinAs(room, "dave");
+    say(carol, "live one");
+    say(dave, "live two");
+    rows = await terminal.waitForScreen("both live messages", (rows) =>
+      rows.some((row) => row.endsWith("dave: live two")),
+    );
+    expect(rows.some((row) => row === "-- dave joined the chat (3 online)")).toBe(true);
+    dave.close();
+    await terminal.waitForScreen("dave's leave notice", (rows) => rows.includes("-- dave left the chat (2 online)"));
+
+    // The same name carries the same colour on every line; different names differ.
+    const coloured = await terminal.screen(true);
+    const colourOf = (name: string) => [
+      ...new Set(
+        coloured.flatMap((row) =>
+          [...row.matchAll(new RegExp(`\\x1b\\[([0-9;]+)m${name}\\x1b\\[`, "g"))].map((m) => m[1]),
+        ),
+      ),
+    ];
+    expect(colourOf("carol")).toHaveLength(1);
+    expect(colourOf("dave")).toHaveLength(1);
+    expect(colourOf("carol")).not.toEqual(colourOf("dave"));
+  });
+
+  it("/who lists everyone in the room, each name once", async () => {
+    const room = uniqueRoom("cli-who");
+    const terminal = await startClient(room, "alice");
+    await joinAs(room, "bob");
+    await joinAs(room, "bob");
+    await joinAs(room, "zoë");
+    await terminal.waitForScreen("zoë's join", (rows) => rows.some((row) => row.includes("zoë joined the chat")));
+
+    await terminal.type("/who");
+    await terminal.press("Enter");
+    await terminal.waitForScreen("the online list", (rows) => rows.includes("-- 3 online: alice, bob, zoë"));
+  });
+
+  it("keeps the partly typed line intact on the bottom row while messages arrive, and sends it whole", async () => {
+    const room = uniqueRoom("cli-garble");
+    const terminal = await startClient(room, "alice");
+    const bob = await joinAs(room, "bob");
+    await terminal.waitForScreen("bob's join", (rows) => rows.some((row) => row.includes("bob joined the chat")));
+
+    // Long enough to wrap onto a second row of the 100-column terminal, with the cursor moved
+    // back into the middle of it: the hardest case for redrawing.
+    const typed = `${"x".repeat(110)} hal typed`;
+    await terminal.type(typed);
+    await terminal.press(...Array<string>(6).fill("Left"));
+    for (let i = 1; i <= 5; i++) say(bob, `interruption ${i}`);
+    const rows = await terminal.waitForScreen("five interruptions", (rows) =>
+      rows.some((row) => row.endsWith("bob: interruption 5")),
+    );
+    expect(rows.slice(-2).join("")).toBe(`${room}> ${typed}`);
+    expect(rows.filter((row) => row.includes("xxx"))).toHaveLength(2);
+    expect(rows.filter((row) => row.includes("interruption")).map((row) => row.slice(6))).toEqual(
+      [1, 2, 3, 4, 5].map((i) => `bob: interruption ${i}`),
+    );
+
+    // Typing goes on where the cursor was, as if nothing had happened.
+    await terminal.type("f");
+    await terminal.press("Enter");
+    await bob.waitFor(
+      () =>
+        bob
+          .messages()
+          .filter(isMessage)
+          .some((m) => m.name === "alice"),
+      "alice's line",
+    );
+    expect(
+      bob
+        .messages()
+        .filter((m) => isMessage(m) && m.name === "alice")
+        .map((m) => (m as ChatMessage).text),
+    ).toEqual([`${"x".repeat(110)} half typed`]);
+  });
+
+  it("/help lists the commands and /quit leaves with exit status 0", async () => {
+    const room = uniqueRoom("cli-quit");
+    const terminal = await startClient(room, "alice");
+    const bob = await joinAs(room, "bob");
+    await terminal.type("/help");
+    await terminal.press("Enter");
+    await terminal.waitForScreen("the help", (rows) =>
+      ["/who", "/help", "/quit"].every((c) => rows.some((row) => row.trim().startsWith(c))),
+    );
+
+    await terminal.type("/quit");
+    await terminal.press("Enter");
+    await terminal.waitForScreen("exit status 0", (rows) => rows.includes("[exited 0]"));
+    await bob.waitFor(() => bob.messages().some((m) => m.type === "leave" && m.name === "alice"), "alice's leave");
+    expect(bob.messages().filter(isMessage), "/help and /quit are not sent as messages").toEqual([]);
+  });
+});
