@@ -31,6 +31,8 @@ import { closeAfterUpgrade, offersJsonFraming, upgradeResponse } from "./socket-
 /** A session with more refusals for rate than this within {@link FLOOD_WINDOW_MS} is closed with 1008. */
 const FLOOD_REFUSALS = 100;
 const FLOOD_WINDOW_MS = 10_000;
+/** The close reason of a session dropped for not reading what the room sends it. */
+const FAR_BEHIND_REASON = "too far behind: not reading";
 
 /** One chat room: see the file comment. */
 export class ChatRoom extends DurableObject<Env> {
@@ -220,18 +222,30 @@ export class ChatRoom extends DurableObject<Env> {
     const jsonFrame = JSON.stringify(message);
     const textFrame = toTextLine(message);
     let failed: Session[] | null = null;
+    let behind: Session[] | null = null;
     for (const session of this.#sessions.values()) {
       if (session === except) continue;
       const frame = session.data.json ? jsonFrame : textFrame;
       if (frame === null) continue;
       try {
         session.socket.send(frame);
+        if (this.#isFarBehind(session)) (behind ??= []).push(session);
       } catch {
         (failed ??= []).push(session);
       }
     }
     // Dropped only after the loop: one broken socket must not stop the others' delivery.
     if (failed !== null) for (const session of failed) this.#drop(session, CloseCode.serverError, "send failed");
+    if (behind !== null) for (const session of behind) this.#drop(session, CloseCode.tryAgainLater, FAR_BEHIND_REASON);
+  }
+
+  /**
+   * Whether a session's socket holds more unsent bytes than the room allows. The runtime queues
+   * every send to a client that stopped reading (its TCP window closed), without bound, in the
+   * room's own process; dropping that one session keeps memory bounded and the room serving.
+   */
+  #isFarBehind(session: Session): boolean {
+    return session.socket.bufferedAmount > this.#config.maxBufferedBytes;
   }
 
   #send(session: Session, frame: string): void {

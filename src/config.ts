@@ -6,6 +6,8 @@ export interface RoomConfig {
   historyLimit: number;
   maxMessageBytes: number;
   maxSessions: number;
+  /** Unsent bytes a session's socket may hold before the room drops it as not reading. */
+  maxBufferedBytes: number;
   rateBurst: number;
   ratePerSecond: number;
   roomDeliveriesPerSecond: number;
@@ -21,6 +23,7 @@ export function readConfig(env: Env): RoomConfig {
     historyLimit: positive(env.HISTORY_LIMIT, 1000),
     maxMessageBytes: positive(env.MAX_MESSAGE_BYTES, 4096),
     maxSessions: positive(env.MAX_SESSIONS, 1000),
+    maxBufferedBytes: positive(env.MAX_BUFFERED_BYTES, 4 * 1024 * 1024),
     rateBurst: positive(env.RATE_BURST, 20),
     ratePerSecond: positive(env.RATE_PER_SEC, 5),
     roomDeliveriesPerSecond: positive(env.ROOM_DELIVERIES_PER_SEC, 20_000),

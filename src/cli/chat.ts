@@ -23,7 +23,9 @@ switch (parsed.kind) {
   case "run": {
     const { options } = parsed;
     const io = { input: process.stdin, output: process.stdout, errors: process.stderr };
-    const interactive = process.stdin.isTTY === true;
+    // Both ends must be a terminal for the prompt: with output going to a file, lines typed
+    // at the terminal are sent as from a pipe, and the file gets plain lines.
+    const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
     if (options.echo) code = await runEcho(options.url, interactive, io);
     else if (interactive) code = await runTerminalChat(options, io);
     else code = await runPipeChat(options, io);

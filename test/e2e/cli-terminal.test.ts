@@ -182,3 +182,42 @@ describe("the terminal client in a terminal", () => {
     expect(bob.messages().filter(isMessage), "/help and /quit are not sent as messages").toEqual([]);
   });
 });
+
+describe("the terminal client when the service restarts", () => {
+  it("shows that it is offline, queues what is typed, then reconnects, resumes and sends it once", async () => {
+    const room = uniqueRoom("cli-restart");
+    const terminal = await startClient(room, "alice");
+
+    await server.stop();
+    await terminal.waitForScreen(
+      "the offline state",
+      (rows) =>
+        rows.some((row) => row.startsWith("-- connection lost")) &&
+        /^\[offline, retry in \d+ s\]/.test(rows.at(-1) ?? ""),
+    );
+    await terminal.type("typed while offline");
+    await terminal.press("Enter");
+    await terminal.waitForScreen("the queued count", (rows) => /1 queued\]/.test(rows.at(-1) ?? ""));
+
+    server = await startDevServer({ port: server.port, persistTo: server.persistTo });
+    // Said in the room while alice may still be waiting to retry: she gets it on resuming (or live).
+    const bob = await joinAs(room, "bob");
+    say(bob, "while you were away");
+
+    const rows = await terminal.waitForScreen(
+      "the queued line sent and bob's message",
+      (rows) =>
+        rows.some((row) => row.endsWith("alice: typed while offline")) &&
+        rows.some((row) => row.endsWith("bob: while you were away")),
+      45_000,
+    );
+    expect(rows.some((row) => row.startsWith(`-- back in room ${room}`))).toBe(true);
+    expect(rows.filter((row) => row.includes("typed while offline"))).toHaveLength(1);
+    expect(rows.filter((row) => row.includes("while you were away"))).toHaveLength(1);
+    expect(rows.at(-1)).toBe(`${room}>`);
+    const stored = (await (await fetch(`${server.url}/api/rooms/${room}/messages`)).json()) as {
+      messages: ChatMessage[];
+    };
+    expect(stored.messages.filter((m) => m.text === "typed while offline")).toHaveLength(1);
+  }, 90_000);
+});
