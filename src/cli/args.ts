@@ -43,10 +43,10 @@ In a terminal, type a line and press Enter to send it; a line starting with // s
 one starting with /. Commands: /who (who is online), /help, /quit (or Ctrl-D).
 The client reconnects by itself and resumes where it left off.
 
-With standard input from a pipe or a file, every non-blank line is sent, paced to the
-room's rate limit; what the room relays is printed as plain lines ("from NAME: TEXT",
-"NAME joined the chat!"), and the client exits once input has ended and every line
-has come back from the room.
+When standard input or output is not a terminal (a pipe, a file), every non-blank
+line of input is sent, paced to the room's rate limit; what the room relays is printed
+as plain lines ("from NAME: TEXT", "NAME joined the chat!"), and the client exits once
+input has ended and every line has come back from the room.
 
 Exit status: 0 done; 1 the service could not be reached, the connection ended for good,
 or the room refused a line; 2 bad options, or the server refused the request (4400/4404).

@@ -122,10 +122,9 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
           break;
         case "send": {
           const refusal = connection.limits ? checkText(entry.text, connection.limits.messageBytes) : null;
+          // Refused here rather than by the room, so it never sits in the outbox while offline.
           if (refusal) {
             screen.print(paint(`error: ${refusal.message}; not sent`, 31, colour));
-            // Give the text back for editing rather than losing what was typed.
-            setImmediate(() => rl.write(line));
           } else connection.send(entry.text);
           break;
         }

@@ -40,11 +40,14 @@ export function shellQuote(word: string): string {
  */
 export async function startTmux(command: readonly string[], options: TmuxOptions = {}): Promise<TmuxSession> {
   const socket = `edge-chat-test-${crypto.randomUUID().slice(0, 8)}`;
-  const tmux = (...args: string[]) => run("tmux", ["-L", socket, "-f", "/dev/null", ...args], { timeout: 10_000 });
+  const tmux = (...args: string[]) =>
+    run("tmux", ["-u", "-L", socket, "-f", "/dev/null", ...args], { timeout: 10_000 });
   const shell = `${command.map(shellQuote).join(" ")}; echo "[exited $?]"; sleep 3600`;
   await run(
     "tmux",
     [
+      // UTF-8 whatever the locale, so names like zoë read back as typed.
+      "-u",
       "-L",
       socket,
       "-f",
