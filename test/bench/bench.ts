@@ -19,7 +19,7 @@ const USAGE = `npm run bench -- [options]
   --senders 10                clients that send
   --seconds 5                 sending time per measurement
   --repeat 3                  rounds; contenders are interleaved within each round
-  --contenders chatroom,bare,node
+  --contenders chatroom,bare,node   (also: chatroom-batch, clients opted into batched frames)
   --find-max                  also step the load up at --max-clients to find the highest
                               deliveries/s with p99 <= 100 ms and nothing lost
   --max-clients 100  --start-rate 4000  --step 1.2
@@ -66,6 +66,11 @@ const CHATROOM_VARS = { RATE_BURST: 1_000_000, RATE_PER_SEC: 1_000_000, ROOM_DEL
 const log = (line: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const starters: Record<string, () => Promise<Running>> = {
   chatroom: () => startChatRoom(args.url, CHATROOM_VARS, args.direct),
+  // The same ChatRoom, its clients opted into batched frames.
+  "chatroom-batch": async () => {
+    const started = await startChatRoom(args.url, CHATROOM_VARS, args.direct);
+    return { ...started, contender: { ...started.contender, name: "chatroom-batch", batch: true } };
+  },
   bare: () => startBareRelay(args.direct),
   node: startNodeRelay,
 };
@@ -74,9 +79,14 @@ const running: Running[] = [];
 for (const name of names) {
   const start = starters[name];
   if (start === undefined)
-    throw new Error(`unknown contender ${JSON.stringify(name)}: expected chatroom, bare or node`);
+    throw new Error(`unknown contender ${JSON.stringify(name)}: expected chatroom, chatroom-batch, bare or node`);
   log(`starting ${name}`);
   running.push(await start());
+}
+
+// Stop the servers on Ctrl-C too: wrangler runs in its own process group and would outlive us.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void Promise.all(running.map(({ stop }) => stop())).then(() => process.exit(130)));
 }
 
 const runs: RunResult[] = [];
@@ -122,6 +132,9 @@ try {
   for (const { stop } of running) await stop();
 }
 
+const reloaded = running.filter((r) => r.reloaded()).map((r) => r.contender.name);
+if (reloaded.length > 0)
+  log(`WARNING: wrangler reloaded ${reloaded.join(", ")} during the run (a source file changed): discard it`);
 const summary = summarise(runs);
 const maxSummary = names.map((name) => ({
   contender: name,
@@ -195,6 +208,7 @@ function summarise(results: RunResult[]) {
       p90Ms: of((r) => r.latencyMs.p90),
       p99Ms: of((r) => r.latencyMs.p99),
       maxMs: of((r) => r.latencyMs.max),
+      deliveriesPerFrame: of((r) => r.deliveriesPerFrame),
       cpuMicrosPerDelivery: of((r) => r.cpuMicrosPerDelivery),
       workerdCpuMicrosPerDelivery: of((r) => r.cpuMicrosByProcess.workerd ?? NaN),
       proxyCpuMicrosPerDelivery: of((r) => r.cpuMicrosByProcess["workerd-proxy"] ?? NaN),
@@ -215,6 +229,7 @@ function table(rows: ReturnType<typeof summarise>): string {
     "max ms",
     "lost",
     "dup",
+    "deliv/frame",
     "CPU µs/deliv",
     "Worker µs/deliv",
     "proxy µs/deliv",
@@ -233,6 +248,7 @@ function table(rows: ReturnType<typeof summarise>): string {
     range(r.maxMs, 1),
     range(r.lost, 0),
     range(r.duplicated, 0),
+    range(r.deliveriesPerFrame, 2),
     range(r.cpuMicrosPerDelivery, 2),
     range(r.workerdCpuMicrosPerDelivery, 2),
     range(r.proxyCpuMicrosPerDelivery, 2),

@@ -11,6 +11,8 @@ import { listeningPorts, processTree, roleOf } from "./processes.ts";
 export interface Running {
   contender: Contender;
   stop(): Promise<void>;
+  /** Whether wrangler rebuilt the Worker (a source file changed) since it started, spoiling the run. */
+  reloaded(): boolean;
 }
 
 /** The ChatRoom at `url`, or under a new `wrangler dev` with `vars` when no URL is given; `direct`: see {@link wranglerContender}. */
@@ -21,11 +23,16 @@ export async function startChatRoom(
 ): Promise<Running> {
   // Without a process to watch, CPU and memory figures come out as NaN.
   if (url !== undefined)
-    return { contender: { name: "chatroom", url, json: true, cpuPids: [], memoryPid: 0 }, stop: async () => {} };
+    return {
+      contender: { name: "chatroom", url, json: true, cpuPids: [], memoryPid: 0 },
+      stop: async () => {},
+      reloaded: () => false,
+    };
   const server = await startDevServer({ vars });
   return {
     contender: await wranglerContender("chatroom", server.url, server.process.pid!, true, direct),
     stop: () => server.stop(),
+    reloaded: () => server.output().includes("Reloading local server"),
   };
 }
 
@@ -35,6 +42,7 @@ export async function startBareRelay(direct: boolean): Promise<Running> {
   return {
     contender: await wranglerContender("bare", server.url, server.process.pid!, false, direct),
     stop: () => server.stop(),
+    reloaded: () => server.output().includes("Reloading local server"),
   };
 }
 
@@ -61,6 +69,7 @@ export async function startNodeRelay(): Promise<Running> {
       child.kill();
       await exited;
     },
+    reloaded: () => false,
   };
 }
 

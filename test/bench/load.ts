@@ -15,6 +15,8 @@ export interface Contender {
   url: string;
   /** ChatRoom speaks the JSON framing (`chat.v1.json`); the baselines speak text lines. */
   json: boolean;
+  /** Opt into the ChatRoom's batched frames (`batch=1`). */
+  batch?: boolean;
   /** Every process whose CPU time counts for this contender. */
   cpuPids: number[];
   /** The process whose memory grows with connections (workerd, or the Node relay). */
@@ -45,6 +47,8 @@ export interface RunResult {
   lost: number;
   duplicated: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** Deliveries per frame received: above 1 only for batched frames. */
+  deliveriesPerFrame: number;
   cpuMicrosPerDelivery: number;
   /** The same, split by process: `workerd` (the Worker), `workerd-proxy`, `node` (wrangler itself). */
   cpuMicrosByProcess: Record<string, number>;
@@ -60,6 +64,12 @@ interface Client {
 export interface Room {
   measure(deliveriesPerSec: number, seconds: number): Promise<RunResult>;
   close(): Promise<void>;
+}
+
+/** The fields of a JSON server frame that the benchmark reads. */
+interface Frame {
+  type: string;
+  text?: string;
 }
 
 const MARK = "m ";
@@ -80,6 +90,8 @@ export async function openRoom(
   let refused = 0;
   let duplicated = 0;
   let lastReceivedAt = 0;
+  let frames = 0;
+  let lastFrameAt = performance.now();
   const onText = (client: Client, text: string, now: number): void => {
     if (!text.startsWith(MARK)) return;
     const [sender, seq, sentAt] = text.slice(MARK.length).split(" ").map(Number);
@@ -97,12 +109,25 @@ export async function openRoom(
   for (let i = 0; i < options.clients; i++) {
     const wait = connectStart + (i * 1000) / options.connectsPerSec - performance.now();
     if (wait > 0) await sleep(wait);
-    pending.push(connect(`${base}?name=b${i}`, contender.json, joins, onText, () => refused++));
+    const url = `${base}?name=b${i}${contender.batch ? "&batch=1" : ""}`;
+    pending.push(
+      connect(
+        url,
+        contender.json,
+        joins,
+        onText,
+        () => refused++,
+        () => frames++,
+      ),
+    );
     if (i % 100 === 99) progress(`${contender.name}: ${i + 1}/${options.clients} connecting`);
   }
   const clients = await Promise.all(pending);
   const connectSeconds = (performance.now() - connectStart) / 1000;
-  await sleep(1000); // let the join notices settle before measuring
+  // Each join is announced to everyone already there, N²/2 frames in all: let the room work
+  // through them (nothing received for half a second) before measuring anything.
+  const settleStart = performance.now();
+  while (performance.now() - lastFrameAt < 500 && performance.now() - settleStart < 60_000) await sleep(50);
   const rssBytesPerConnection = (rssBytes(contender.memoryPid) - rssBefore) / options.clients;
   const joinSorted = Float64Array.from(joins).sort();
   const joinMs = { p50: percentile(joinSorted, 50), p99: percentile(joinSorted, 99), max: percentile(joinSorted, 100) };
@@ -113,6 +138,7 @@ export async function openRoom(
     latencies = [];
     refused = 0;
     duplicated = 0;
+    frames = 0;
     const messagesPerSec = deliveriesPerSec / clients.length;
     const first = sent;
     const last = sent + Math.max(1, Math.round(messagesPerSec * seconds));
@@ -170,6 +196,7 @@ export async function openRoom(
         p99: percentile(sorted, 99),
         max: percentile(sorted, 100),
       },
+      deliveriesPerFrame: latencies.length / frames,
       cpuMicrosPerDelivery: unique === 0 ? NaN : (cpu * 1e6) / unique,
       cpuMicrosByProcess,
     };
@@ -203,6 +230,7 @@ function connect(
   joins: number[],
   onText: (client: Client, text: string, now: number) => void,
   onRefused: () => void,
+  onFrame: () => void,
 ): Promise<Client> {
   const startedAt = performance.now();
   const socket = json
@@ -222,16 +250,20 @@ function connect(
     socket.on("message", (data) => {
       const now = performance.now();
       const frame = data.toString();
+      onFrame();
       if (!json) {
         const colon = frame.indexOf(": ");
         if (frame.startsWith("from ") && colon > 0) onText(client, frame.slice(colon + 2), now);
         else if (frame.startsWith("error: ")) onRefused();
         return;
       }
-      const message = JSON.parse(frame) as { type: string; text?: string };
-      if (message.type === "message") onText(client, message.text!, now);
-      else if (message.type === "welcome") joined();
-      else if (message.type === "error") onRefused();
+      // With batch=1, one frame may hold an array of messages.
+      const parsed = JSON.parse(frame) as Frame | Frame[];
+      for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+        if (message.type === "message") onText(client, message.text!, now);
+        else if (message.type === "welcome") joined();
+        else if (message.type === "error") onRefused();
+      }
     });
   });
 }
