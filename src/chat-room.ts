@@ -109,14 +109,22 @@ export class ChatRoom extends DurableObject<Env> {
 
     if (ref !== undefined) {
       const stored = this.#history.findByRef(ref);
-      if (stored !== null) {
+      if (stored !== null && stored.name === data.name && stored.text === text) {
         // A resend of a message the room already holds: acknowledge it again, store and relay nothing.
         this.#send(session, data.json ? JSON.stringify(stored) : toTextLine(stored)!);
         return;
       }
+      if (stored !== null) {
+        // Refs are broadcast, so another message may name one by mistake or malice: refuse it
+        // rather than pass off someone else's message as this one's acknowledgement.
+        this.#refuse(session, { code: "bad_frame", message: "ref already names a different message", ref }, now);
+        return;
+      }
     }
     const { roomDeliveriesPerSecond } = this.#config;
-    if (!takeTokens(this.#deliveryBudget, this.#sessions.size, roomDeliveriesPerSecond, roomDeliveriesPerSecond, now)) {
+    // A message to more sessions than the whole budget still goes when the budget is full.
+    const deliveries = Math.min(this.#sessions.size, roomDeliveriesPerSecond);
+    if (!takeTokens(this.#deliveryBudget, deliveries, roomDeliveriesPerSecond, roomDeliveriesPerSecond, now)) {
       this.#refuse(
         session,
         { code: "rate_limited", message: "the room is too busy right now: try again in a moment", ...(ref && { ref }) },
@@ -131,7 +139,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override webSocketClose(socket: WebSocket, code: number, reason: string): void {
-    const session = this.#sessions.get(socket);
+    const session = this.#sessionOf(socket);
     if (session === undefined) return;
     this.#removeSession(session, code, reason);
     try {
@@ -142,8 +150,20 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override webSocketError(socket: WebSocket): void {
-    const session = this.#sessions.get(socket);
+    const session = this.#sessionOf(socket);
     if (session !== undefined) this.#removeSession(session, 1006, "socket error");
+  }
+
+  /**
+   * The session of `socket`. A room that wakes from hibernation only to hear a socket close
+   * does not find it in `getWebSockets()` any more, so its session is rebuilt from the
+   * attachment, which #removeSession clears, so that nobody is announced as left twice.
+   */
+  #sessionOf(socket: WebSocket): Session | undefined {
+    const known = this.#sessions.get(socket);
+    if (known !== undefined) return known;
+    const data = socket.deserializeAttachment() as SessionAttachment | null;
+    return data === null ? undefined : this.#addSession(socket, data);
   }
 
   override async alarm(): Promise<void> {
@@ -181,8 +201,7 @@ export class ChatRoom extends DurableObject<Env> {
       joinedAt: now,
       bucket: fullBucket(this.#config.rateBurst, now),
       lastSeen: now,
-      dropped: 0,
-      droppedSince: now,
+      refusedAt: [],
     };
     server.serializeAttachment(data);
     const session = this.#addSession(server, data);
@@ -214,7 +233,7 @@ export class ChatRoom extends DurableObject<Env> {
       json ? session : null,
     );
     if (json && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + IDLE_TIMEOUT_MS);
-    return upgradeResponse(request, client);
+    return upgradeResponse(request, client, json);
   }
 
   /** Sends one server message to every session, serialised once per framing; `except` is skipped. */
@@ -267,13 +286,11 @@ export class ChatRoom extends DurableObject<Env> {
 
   #refuseForRate(session: Session, ref: string | undefined, now: number): void {
     const data = session.data;
-    if (now - data.droppedSince > FLOOD_WINDOW_MS) {
-      data.droppedSince = now;
-      data.dropped = 0;
-    }
-    data.dropped++;
+    // A sliding window: closed when the refusal FLOOD_REFUSALS back is itself within the window.
+    data.refusedAt.push(now);
+    if (data.refusedAt.length > FLOOD_REFUSALS + 1) data.refusedAt.shift();
     session.socket.serializeAttachment(data);
-    if (data.dropped > FLOOD_REFUSALS) {
+    if (data.refusedAt.length > FLOOD_REFUSALS && now - data.refusedAt[0]! <= FLOOD_WINDOW_MS) {
       this.#drop(session, CloseCode.policyViolation, "kept flooding after rate_limited");
       return;
     }
@@ -303,6 +320,11 @@ export class ChatRoom extends DurableObject<Env> {
     const left = (this.#nameCounts.get(name) ?? 1) - 1;
     if (left > 0) this.#nameCounts.set(name, left);
     else this.#nameCounts.delete(name);
+    try {
+      session.socket.serializeAttachment(null);
+    } catch {
+      // The socket is closed already; its attachment goes with it.
+    }
     logDisconnected(session, code, reason);
     this.#broadcast({ type: "leave", name, at: Date.now(), online: this.#sessions.size } satisfies LeaveMessage);
   }

@@ -22,5 +22,6 @@ export function handleEcho(request: Request): Response {
       server.close(sendable ? event.code : 1000, sendable ? event.reason : "");
     } catch {}
   });
-  return upgradeResponse(request, client);
+  // Echo speaks no framing of its own, so it selects no subprotocol.
+  return upgradeResponse(request, client, false);
 }

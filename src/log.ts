@@ -16,9 +16,10 @@ export function logConnected(session: Session): void {
 /** Logs a session leaving, with the close code. */
 export function logDisconnected(session: Session, code: number, reason: string): void {
   const { name, ip, room } = session.data;
-  console.log(
-    `[INFO] client ${name} (${ip}) disconnected from room=${room} code=${code}${reason ? ` reason=${reason}` : ""}`,
-  );
+  // Refusals not yet summarised would otherwise never be logged.
+  const refused = session.unloggedRefusals > 0 ? ` after ${session.unloggedRefusals} more refused frames` : "";
+  const why = reason ? ` reason=${reason}` : "";
+  console.log(`[INFO] client ${name} (${ip}) disconnected from room=${room} code=${code}${why}${refused}`);
 }
 
 /** Counts a refused frame and writes a summary line when the interval has passed. */

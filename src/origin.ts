@@ -7,5 +7,14 @@ export function isOriginAllowed(request: Request, allowedOrigins: readonly strin
   const origin = request.headers.get("origin");
   if (origin === null) return true;
   if (origin === new URL(request.url).origin) return true;
-  return allowedOrigins.includes("*") || allowedOrigins.includes(origin);
+  return allowedOrigins.includes("*") || allowedOrigins.some((allowed) => sameOrigin(allowed, origin));
+}
+
+// Compared as URLs, so that "https://chat.example/" in ALLOWED_ORIGINS matches the header "https://chat.example".
+function sameOrigin(allowed: string, origin: string): boolean {
+  try {
+    return new URL(allowed).origin === new URL(origin).origin;
+  } catch {
+    return false;
+  }
 }

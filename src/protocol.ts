@@ -221,6 +221,9 @@ const NAME_CHARACTER = /^[\p{L}\p{M}\p{Nd} _.-]$/u;
  */
 export function checkName(raw: string): Checked<string> {
   const name = raw.normalize("NFC").trim();
+  if (name === "" && raw !== "") {
+    return { ok: false, error: "name is only spaces: give 1–32 characters, or none for a guest name" };
+  }
   const codePoints = [...name];
   if (codePoints.length > NAME_MAX_CODE_POINTS) {
     return {
@@ -242,13 +245,14 @@ export function isRoomName(room: string): boolean {
 
 /** Parses a count parameter such as `history`, `since` or `limit`: decimal digits only. */
 export function parseCount(raw: string, label: string): Checked<number> {
-  if (!/^[0-9]{1,15}$/.test(raw)) {
+  if (!/^[0-9]+$/.test(raw)) {
     return {
       ok: false,
       error: `${label} must be a whole number written in digits, got ${JSON.stringify(raw.slice(0, 40))}`,
     };
   }
-  return { ok: true, value: Number(raw) };
+  // Beyond any id a room will reach, so clamping changes nothing a client can observe.
+  return { ok: true, value: Math.min(Number(raw), Number.MAX_SAFE_INTEGER) };
 }
 
 /** The note a text-framing client gets when messages it asked for are no longer stored. */

@@ -23,7 +23,7 @@ export async function route(request: Request, env: Env): Promise<Response> {
     const room = chatRoomOf(path);
     if (room !== null) return roomStub(env, room).fetch(request);
     if (path === "/") return closeAfterUpgrade(request, CloseCode.badRequest, "needs a path");
-    return closeAfterUpgrade(request, CloseCode.notFound, notFoundReason(path));
+    return closeAfterUpgrade(request, CloseCode.notFound, `path not found: ${path}`);
   }
 
   if (path === "/healthz") return textResponse("ok");
@@ -64,14 +64,6 @@ function routeApi(request: Request, env: Env, path: string): Promise<Response> |
 
 function roomStub(env: Env, room: string): DurableObjectStub {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
-}
-
-function notFoundReason(path: string): string {
-  // A close reason may carry at most 123 bytes of UTF-8.
-  const reason = `path not found: ${path}`;
-  const bytes = new TextEncoder().encode(reason);
-  if (bytes.length <= 123) return reason;
-  return new TextDecoder().decode(bytes.slice(0, 120)).replace(/\uFFFD+$/, "") + "…";
 }
 
 function decodeSafely(segment: string): string {

@@ -16,9 +16,8 @@ export interface SessionAttachment {
   bucket: Bucket;
   /** When the session last sent anything the room saw (pings answered by the runtime are read separately). */
   lastSeen: number;
-  /** Messages refused for rate in the current flood window, and when that window began. */
-  dropped: number;
-  droppedSince: number;
+  /** When the latest refusals for rate happened (at most the flood limit + 1 of them, oldest first). */
+  refusedAt: number[];
 }
 
 /** A live session: its socket, its attachment, and in-memory bookkeeping for log summaries. */

@@ -90,6 +90,22 @@ describe("/chat in the JSON framing", () => {
     }
   });
 
+  it("refuses a ref that already names someone else's message instead of acknowledging it", async () => {
+    const room = uniqueRoom("ref-clash");
+    const { socket: ann } = await joinJson(room, "ann");
+    const { socket: bob } = await joinJson(room, "bob");
+    try {
+      await nextOfType(ann, "join");
+      ann.sendJson({ type: "message", text: "ann's words", ref: "shared" });
+      await nextOfType(bob, "message");
+      bob.sendJson({ type: "message", text: "bob's words", ref: "shared" });
+      expect(await bob.nextJson()).toMatchObject({ type: "error", code: "bad_frame", ref: "shared" });
+    } finally {
+      ann.close();
+      bob.close();
+    }
+  });
+
   it("counts the message limit in UTF-8 bytes: 4096 pass, 4097 fail", async () => {
     const room = uniqueRoom("bytes");
     const { socket } = await joinJson(room, "ann");

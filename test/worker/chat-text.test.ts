@@ -75,6 +75,7 @@ describe("/chat in the text framing", () => {
     ["a name of 33 characters", "x".repeat(33), "at most 32"],
     ["markup", "<b>", '"<"'],
     ["a control character", "a\u0007b", "U+0007"],
+    ["only spaces", "   ", "only spaces"],
   ])("closes with 4400 and says why for %s", async (_, name, why) => {
     const socket = await connect(`/chat/${uniqueRoom("badname")}?name=${encodeURIComponent(name)}`);
     const { code, reason } = await socket.closed();
@@ -90,6 +91,23 @@ describe("/chat in the text framing", () => {
     } finally {
       socket.close();
     }
+  });
+
+  it("accepts a since of any number of digits", async () => {
+    const socket = await connect(`/chat/${uniqueRoom("bigsince")}?name=ann&since=${"9".repeat(40)}`);
+    try {
+      expect(await socket.nextText()).toBe("ann joined the chat!");
+    } finally {
+      socket.close();
+    }
+  });
+
+  it("shortens a close reason to the 123 bytes a close frame can carry", async () => {
+    const socket = await connect(`/chat/${uniqueRoom("longreason")}?history=${"四".repeat(60)}`);
+    const { code, reason } = await socket.closed();
+    expect(code).toBe(4400);
+    expect(new TextEncoder().encode(reason).length).toBeLessThanOrEqual(123);
+    expect(reason).toMatch(/^history must be a whole number.*…$/);
   });
 
   it.each(["history=ten", "since=-1", "history=1e3"])("closes with 4400 for a bad parameter: %s", async (query) => {

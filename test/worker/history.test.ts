@@ -121,6 +121,30 @@ describe("history and resume", () => {
   });
 });
 
+describe("leaving while the room hibernates", () => {
+  it("announces a session that closes while the object is evicted, and logs nobody twice", async () => {
+    const room = uniqueRoom("hib-leave");
+    const ann = await connect(`/chat/${room}?name=ann`, { json: true });
+    const bob = await connect(`/chat/${room}?name=bob`);
+    try {
+      await ann.nextJson();
+      await ann.nextJson();
+      await bob.nextText();
+      await evictDurableObject(roomStub(room));
+      bob.close();
+      expect(await ann.nextJson()).toMatchObject({ type: "leave", name: "bob", online: 1 });
+      const info = await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json();
+      expect(info).toMatchObject({ online: 1, names: ["ann"] });
+      ann.sendJson({ type: "message", text: "still here" });
+      expect(await ann.nextJson()).toMatchObject({ type: "message", text: "still here" });
+      expect(ann.buffered()).toEqual([]);
+    } finally {
+      ann.close();
+      bob.close();
+    }
+  });
+});
+
 describe("room API", () => {
   it("describes a room: online sessions, names once, lastMessageId 0 when it never spoke", async () => {
     const room = uniqueRoom("api");

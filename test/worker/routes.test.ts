@@ -45,14 +45,25 @@ describe("WebSocket routes that refuse", () => {
     expect(await socket.closed()).toEqual({ code: 4400, reason: "needs a path" });
   });
 
-  it.each(["/nowhere", "/chat/bad!room", "/chat/", "/chat/a/b", `/chat/${"x".repeat(65)}`])(
-    "closes a socket to %s with 4404 and the path",
-    async (path) => {
-      const socket = await connect(path);
-      const expected = new URL(`http://localhost${path}`).pathname;
-      expect(await socket.closed()).toEqual({ code: 4404, reason: `path not found: ${expected}` });
-    },
-  );
+  it.each([
+    "/nowhere",
+    "/index.html",
+    "/style.css",
+    "/chat/bad!room",
+    "/chat/",
+    "/chat/a/b",
+    `/chat/${"x".repeat(65)}`,
+  ])("closes a socket to %s with 4404 and the path", async (path) => {
+    const socket = await connect(path);
+    const expected = new URL(`http://localhost${path}`).pathname;
+    expect(await socket.closed()).toEqual({ code: 4404, reason: `path not found: ${expected}` });
+  });
+
+  it("selects no subprotocol on /echo, which speaks none", async () => {
+    const socket = await connect("/echo", { json: true });
+    expect(socket.protocol).toBeNull();
+    socket.close();
+  });
 
   it("selects chat.v1.json in the 101 of a refused socket, so the client can read the reason", async () => {
     const socket = await connect("/nowhere", { json: true });
@@ -69,10 +80,12 @@ describe("WebSocket routes that refuse", () => {
   });
 
   it("lets in sockets from the page's own origin and from clients that send no origin", async () => {
-    const sameOrigin = await connect("/echo", { origin: "http://localhost" });
-    sameOrigin.send("hi");
-    expect(await sameOrigin.next()).toBe("hi");
-    sameOrigin.close();
+    for (const origin of ["http://localhost", undefined]) {
+      const socket = await connect("/echo", origin ? { origin } : {});
+      socket.send("hi");
+      expect(await socket.next()).toBe("hi");
+      socket.close();
+    }
   });
 
   it("allows the origins listed in ALLOWED_ORIGINS, or all with *", () => {
@@ -83,6 +96,7 @@ describe("WebSocket routes that refuse", () => {
     expect(isOriginAllowed(from("https://other.example"), ["https://other.example"])).toBe(true);
     expect(isOriginAllowed(from("https://third.example"), ["https://other.example"])).toBe(false);
     expect(isOriginAllowed(from("https://third.example"), ["*"])).toBe(true);
+    expect(isOriginAllowed(from("https://other.example"), ["https://other.example/"])).toBe(true);
     expect(isOriginAllowed(new Request("https://chat.example/chat"), [])).toBe(true);
   });
 });
