@@ -108,12 +108,17 @@ try {
     };
     timers.push(setTimeout(tick, Math.random() * intervalMs));
   }
+  let reported = 0;
   while (Date.now() < endAt) {
     await sleep(Math.min(30_000, endAt - Date.now()));
-    rssPeak = Math.max(rssPeak, workerdRssKiB(server));
+    const rss = workerdRssKiB(server);
+    rssPeak = Math.max(rssPeak, rss);
     const sent = clients.reduce((sum, c) => sum + c.sent, 0);
+    // This window's latency only: a slow minute must show, not drown in the running total.
+    const window = latencies.slice(reported);
+    reported = latencies.length;
     log(
-      `sent ${sent}; deliveries ${latencies.length}; p99 ${percentile(latencies, 99).toFixed(1)} ms; RSS ${mib(rssPeak)} peak`,
+      `sent ${sent}; deliveries ${latencies.length}; last 30 s p50 ${percentile(window, 50).toFixed(1)} ms, p99 ${percentile(window, 99).toFixed(1)} ms; workerd RSS ${mib(rss)}`,
     );
   }
   timers.forEach(clearTimeout);
