@@ -34,6 +34,12 @@ const FLOOD_WINDOW_MS = 10_000;
 /** The close reason of a session dropped for not reading what the room sends it. */
 const FAR_BEHIND_REASON = "too far behind: not reading";
 
+/** A frame queued for the batching sessions, and the one session it must skip (a joiner). */
+interface QueuedFrame {
+  frame: string;
+  except: Session | null;
+}
+
 /** One chat room: see the file comment. */
 export class ChatRoom extends DurableObject<Env> {
   readonly #config: RoomConfig;
@@ -43,6 +49,10 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #nameCounts = new Map<string, number>();
   /** The room-wide budget of deliveries per second; in memory only, as a woken room starts idle. */
   readonly #deliveryBudget: Bucket;
+  /** Sessions that opted into batched frames, and the JSON frames queued for them. */
+  #batchSessions = 0;
+  #outbox: QueuedFrame[] = [];
+  #flushScheduled = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -189,6 +199,7 @@ export class ChatRoom extends DurableObject<Env> {
     }
     const { room, since, history } = parsed.value;
     const json = offersJsonFraming(request);
+    const batch = json && parsed.value.batch;
     const now = Date.now();
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
@@ -196,6 +207,7 @@ export class ChatRoom extends DurableObject<Env> {
       name: parsed.value.name || guestName(),
       room,
       json,
+      ...(batch && { batch }),
       ip: request.headers.get("cf-connecting-ip") ?? "unknown",
       path: url.pathname,
       joinedAt: now,
@@ -236,15 +248,21 @@ export class ChatRoom extends DurableObject<Env> {
     return upgradeResponse(request, client, json);
   }
 
-  /** Sends one server message to every session, serialised once per framing; `except` is skipped. */
+  /**
+   * Sends one server message to every session, serialised once per framing; `except` is
+   * skipped. Sessions that opted into batching get it from the outbox instead (see #flush).
+   */
   #broadcast(message: ServerMessage, except: Session | null = null): void {
     const jsonFrame = JSON.stringify(message);
     const textFrame = toTextLine(message);
+    if (this.#batchSessions > 0) this.#queue({ frame: jsonFrame, except });
     let failed: Session[] | null = null;
     let behind: Session[] | null = null;
     for (const session of this.#sessions.values()) {
       if (session === except) continue;
-      const frame = session.data.json ? jsonFrame : textFrame;
+      const data = session.data;
+      if (data.batch) continue;
+      const frame = data.json ? jsonFrame : textFrame;
       if (frame === null) continue;
       try {
         session.socket.send(frame);
@@ -267,7 +285,50 @@ export class ChatRoom extends DurableObject<Env> {
     return session.socket.bufferedAmount > this.#config.maxBufferedBytes;
   }
 
+  /**
+   * Queues a frame for the batching sessions, to be sent once storage has made the writes
+   * before it durable. The runtime's output gate would hold the frame until then anyway, so an
+   * idle room sends no later than it would have; a busy one packs every message accepted while
+   * a write was in flight into one frame per recipient: fewer, larger sends.
+   */
+  #queue(item: QueuedFrame): void {
+    this.#outbox.push(item);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    void this.ctx.storage.sync().then(() => this.#flush());
+  }
+
+  /**
+   * Sends the outbox to every batching session: a lone frame as it is, several as one JSON
+   * array built once for all. Called before any other send and before the session set changes,
+   * so that every session still sees every frame in order, and a joiner never gets a message
+   * both in its welcome's history and from the outbox.
+   */
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#outbox.length === 0) return;
+    const items = this.#outbox;
+    this.#outbox = [];
+    const everyone = items.every((item) => item.except === null) ? packFrames(items) : null;
+    let failed: Session[] | null = null;
+    let behind: Session[] | null = null;
+    for (const session of this.#sessions.values()) {
+      if (!session.data.batch) continue;
+      const frame = everyone ?? packFrames(items.filter((item) => item.except !== session));
+      if (frame === null) continue;
+      try {
+        session.socket.send(frame);
+        if (this.#isFarBehind(session)) (behind ??= []).push(session);
+      } catch {
+        (failed ??= []).push(session);
+      }
+    }
+    if (failed !== null) for (const session of failed) this.#drop(session, CloseCode.serverError, "send failed");
+    if (behind !== null) for (const session of behind) this.#drop(session, CloseCode.tryAgainLater, FAR_BEHIND_REASON);
+  }
+
   #send(session: Session, frame: string): void {
+    if (this.#outbox.length > 0) this.#flush();
     try {
       session.socket.send(frame);
     } catch {
@@ -301,6 +362,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** Closes a session the room gives up on, and tells the others it left. */
   #drop(session: Session, code: number, reason: string): void {
     if (!this.#sessions.has(session.socket)) return;
+    if (this.#outbox.length > 0) this.#flush();
     try {
       session.socket.close(code, reason);
     } catch {}
@@ -308,14 +370,18 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #addSession(socket: WebSocket, data: SessionAttachment): Session {
+    if (this.#outbox.length > 0) this.#flush();
     const session: Session = { socket, data, unloggedRefusals: 0, lastRefusalLogAt: 0 };
+    if (data.batch) this.#batchSessions++;
     this.#sessions.set(socket, session);
     this.#nameCounts.set(data.name, (this.#nameCounts.get(data.name) ?? 0) + 1);
     return session;
   }
 
   #removeSession(session: Session, code: number, reason: string): void {
+    if (this.#outbox.length > 0) this.#flush();
     if (!this.#sessions.delete(session.socket)) return;
+    if (session.data.batch) this.#batchSessions--;
     const { name } = session.data;
     const left = (this.#nameCounts.get(name) ?? 1) - 1;
     if (left > 0) this.#nameCounts.set(name, left);
@@ -337,4 +403,11 @@ export class ChatRoom extends DurableObject<Env> {
     const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(session.socket)?.getTime() ?? 0;
     return Math.max(session.data.lastSeen, pingedAt);
   }
+}
+
+/** One frame for `items`: the frame itself when alone, a JSON array of them when several. */
+function packFrames(items: QueuedFrame[]): string | null {
+  if (items.length === 0) return null;
+  if (items.length === 1) return items[0]!.frame;
+  return `[${items.map((item) => item.frame).join(",")}]`;
 }

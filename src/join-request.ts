@@ -1,6 +1,6 @@
-// Reading a join request's room and query (`name`, `history`, `since`) into checked values.
+// Reading a join request's room and query (`name`, `history`, `since`, `batch`) into checked values.
 
-import { checkName, parseCount, type Checked } from "./protocol.ts";
+import { BATCH_PARAM, checkName, parseCount, type Checked } from "./protocol.ts";
 import { chatRoomOf } from "./router.ts";
 
 /** What a client asked for when it joined. */
@@ -12,9 +12,11 @@ export interface JoinRequest {
   since: number | null;
   /** Replay the newest this many messages. */
   history: number;
+  /** The client opted into batched frames (`batch=1`, JSON framing only). */
+  batch: boolean;
 }
 
-/** Parses a `/chat[/<room>]?name=&history=&since=` URL; the error is a close reason. */
+/** Parses a `/chat[/<room>]?name=&history=&since=&batch=` URL; the error is a close reason. */
 export function parseJoinRequest(url: URL, defaultHistory: number, historyLimit: number): Checked<JoinRequest> {
   const room = chatRoomOf(url.pathname);
   if (room === null) return { ok: false, error: `path not found: ${url.pathname}` };
@@ -34,7 +36,12 @@ export function parseJoinRequest(url: URL, defaultHistory: number, historyLimit:
     if (!parsed.ok) return parsed;
     history = parsed.value;
   }
-  return { ok: true, value: { room, name: name.value, since, history: Math.min(history, historyLimit) } };
+  const rawBatch = url.searchParams.get(BATCH_PARAM);
+  if (rawBatch !== null && rawBatch !== "0" && rawBatch !== "1") {
+    return { ok: false, error: `batch must be 0 or 1, got ${JSON.stringify(rawBatch.slice(0, 40))}` };
+  }
+  const batch = rawBatch === "1";
+  return { ok: true, value: { room, name: name.value, since, history: Math.min(history, historyLimit), batch } };
 }
 
 /** A name for a session that gave none: `guest-` and four random base-36 characters. */

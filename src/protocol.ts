@@ -104,6 +104,16 @@ export interface ErrorMessage {
   ref?: string;
 }
 
+/**
+ * A JSON session that joined with `batch=1` may receive, instead of single frames, one frame
+ * holding a JSON array of the server messages that were queued for it, oldest first: the room
+ * packs several messages into one frame under load, and sends single frames when idle.
+ */
+export const BATCH_PARAM = "batch";
+
+/** What a frame of the JSON framing holds: one server message, or (with `batch=1`) several. */
+export type ServerFrame = ServerMessage | ServerMessage[];
+
 /** The runtime's heartbeat answer. */
 export interface PongMessage {
   type: "pong";

@@ -9,6 +9,8 @@ export interface SessionAttachment {
   room: string;
   /** Whether the session speaks the JSON framing (`chat.v1.json`) rather than text lines. */
   json: boolean;
+  /** Whether the JSON session opted into batched frames (`batch=1`); absent in older attachments. */
+  batch?: boolean;
   ip: string;
   path: string;
   joinedAt: number;
