@@ -232,6 +232,7 @@ export class ChatRoom extends DurableObject<Env> {
           history: replay.messages,
           truncated: replay.truncated,
           limits: { messageBytes, burst, perSecond },
+          lastMessageId: this.#history.lastId,
         } satisfies WelcomeMessage),
       );
     } else {
@@ -392,7 +393,9 @@ export class ChatRoom extends DurableObject<Env> {
       // The socket is closed already; its attachment goes with it.
     }
     logDisconnected(session, code, reason);
-    this.#broadcast({ type: "leave", name, at: Date.now(), online: this.#sessions.size } satisfies LeaveMessage);
+    const leave: LeaveMessage = { type: "leave", name, at: Date.now(), online: this.#sessions.size };
+    if (left > 0) leave.stillOnline = true;
+    this.#broadcast(leave);
   }
 
   #names(): string[] {

@@ -75,6 +75,11 @@ export interface WelcomeMessage {
   history: ChatMessage[];
   truncated: boolean;
   limits: RoomLimits;
+  /**
+   * The newest id the room has given (0 before its first message): where a client that saw no
+   * message resumes from, and how it notices a room whose storage was reset. An addition to SPEC.md.
+   */
+  lastMessageId: number;
 }
 
 /** Someone joined; `online` counts sessions after the change. */
@@ -91,6 +96,8 @@ export interface LeaveMessage {
   name: string;
   at: number;
   online: number;
+  /** Present when another session with this name is still in the room. An addition to SPEC.md. */
+  stillOnline?: true;
 }
 
 /** Why a frame was refused. */
@@ -267,6 +274,24 @@ export function parseCount(raw: string, label: string): Checked<number> {
 
 /** The note a text-framing client gets when messages it asked for are no longer stored. */
 export const TRUNCATED_NOTE = "note: older messages are no longer kept";
+
+const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set(["welcome", "message", "join", "leave", "error", "pong"]);
+
+/**
+ * Reads one JSON-framing frame from the server: a message object of a known type, or null for
+ * anything else, which a client skips (a newer server may send types this client does not know).
+ */
+export function parseServerFrame(frame: string): ServerMessage | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(frame);
+  } catch {
+    return null;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const type = (data as { type?: unknown }).type;
+  return typeof type === "string" && SERVER_MESSAGE_TYPES.has(type) ? (data as ServerMessage) : null;
+}
 
 /** The text framing's line for a server message, or null for frames it has no line for. */
 export function toTextLine(message: ServerMessage): string | null {

@@ -10,6 +10,7 @@ import {
   JSON_SUBPROTOCOL,
   PING_FRAME,
   CloseCode,
+  parseServerFrame,
   roomSocketUrl,
   type ChatMessage,
   type ClientMessage,
@@ -91,7 +92,9 @@ export class ChatConnection {
   #attempt = 0;
   #welcomed = false;
   #everOpened = false;
-  #online = new Map<string, number>();
+  #online = new Set<string>();
+  /** When the current socket last delivered a frame; a silent one is taken for dead. */
+  #lastHeardAt = 0;
   #pending = new Map<string, string>();
   #unsent: string[] = [];
   #pacer: SendPacer | null = null;
@@ -111,7 +114,7 @@ export class ChatConnection {
 
   /** Everyone in the room, each name once, sorted. */
   get online(): string[] {
-    return [...this.#online.keys()].sort((a, b) => a.localeCompare(b));
+    return [...this.#online].sort((a, b) => a.localeCompare(b));
   }
 
   /** Messages sent but not yet acknowledged by the room, oldest first. */
@@ -161,34 +164,36 @@ export class ChatConnection {
       this.#everOpened = true;
     };
     socket.onmessage = (event) => {
-      if (typeof event.data === "string") this.#receive(JSON.parse(event.data) as ServerMessage);
+      this.#lastHeardAt = Date.now();
+      const message = typeof event.data === "string" ? parseServerFrame(event.data) : null;
+      if (message !== null) this.#receive(message);
     };
     socket.onerror = () => {};
     socket.onclose = (event) => {
-      if (this.#socket !== socket) return;
-      this.#socket = null;
-      this.#stopHeartbeat();
-      if (this.#stopped) return;
-      if (!opened && !this.#everOpened && event.code === 1006) {
-        this.events.unreachable?.(`cannot reach ${this.options.url}`);
-      }
-      if (FINAL_CLOSE_CODES.has(event.code)) {
-        this.#setState({ kind: "closed", code: event.code, reason: event.reason });
-        return;
-      }
-      // A full room or a flood close asks for patience, not a quick retry.
-      const floor = event.code === CloseCode.tryAgainLater || event.code === CloseCode.policyViolation ? 5_000 : 0;
-      const delay = reconnectDelay(this.#attempt, this.options.random, floor);
-      this.#setState({
-        kind: "waiting",
-        retryAt: Date.now() + delay,
-        attempt: this.#attempt,
-        code: event.code,
-        reason: event.reason,
-      });
-      this.#attempt++;
-      this.#later(delay, () => this.#open());
+      if (this.#socket === socket) this.#lost(event.code, event.reason, opened);
     };
+  }
+
+  /** The current socket is gone: give up for good, or wait and reconnect. */
+  #lost(code: number, reason: string, opened: boolean): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    if (socket !== null) socket.onclose = socket.onmessage = null;
+    this.#stopHeartbeat();
+    if (this.#stopped) return;
+    if (!opened && !this.#everOpened && code === 1006) {
+      this.events.unreachable?.(`cannot reach ${this.options.url}`);
+    }
+    if (FINAL_CLOSE_CODES.has(code)) {
+      this.#setState({ kind: "closed", code, reason });
+      return;
+    }
+    // A full room or a flood close asks for patience, not a quick retry.
+    const floor = code === CloseCode.tryAgainLater || code === CloseCode.policyViolation ? 5_000 : 0;
+    const delay = reconnectDelay(this.#attempt, this.options.random, floor);
+    this.#setState({ kind: "waiting", retryAt: Date.now() + delay, attempt: this.#attempt, code, reason });
+    this.#attempt++;
+    this.#later(delay, () => this.#open());
   }
 
   #receive(message: ServerMessage): void {
@@ -200,10 +205,14 @@ export class ChatConnection {
         this.you = message.you;
         this.limits = message.limits;
         this.#pacer = new SendPacer(message.limits);
-        this.#online = new Map(message.online.map((name) => [name, 1]));
+        this.#online = new Set(message.online);
         this.#setState({ kind: "connected" });
         this.events.welcome?.(message, resumed);
+        // Ids that went backwards mean the room's storage was reset: start counting again.
+        if (message.lastMessageId < this.lastId) this.lastId = 0;
         for (const stored of message.history) this.#deliver(stored);
+        // Resume from the room's newest id even when nothing was replayed (history=0).
+        this.lastId = Math.max(this.lastId, message.lastMessageId);
         // Whatever the room had not acknowledged goes again; its ref makes a repeat harmless.
         this.#unsent = [...this.#pending.keys()];
         this.#startHeartbeat();
@@ -216,13 +225,11 @@ export class ChatConnection {
         this.#flush();
         return;
       case "join":
-        this.#online.set(message.name, (this.#online.get(message.name) ?? 0) + 1);
+        this.#online.add(message.name);
         this.events.join?.(message);
         return;
       case "leave": {
-        const left = (this.#online.get(message.name) ?? 1) - 1;
-        if (left > 0) this.#online.set(message.name, left);
-        else this.#online.delete(message.name);
+        if (!message.stillOnline) this.#online.delete(message.name);
         this.events.leave?.(message);
         return;
       }
@@ -275,8 +282,18 @@ export class ChatConnection {
 
   #startHeartbeat(): void {
     this.#stopHeartbeat();
+    this.#lastHeardAt = Date.now();
     this.#heartbeat = setInterval(() => {
-      if (this.#socket?.readyState === OPEN) this.#socket.send(PING_FRAME);
+      const socket = this.#socket;
+      if (socket?.readyState !== OPEN) return;
+      // Every ping is answered, so two intervals of silence mean a half-open connection that
+      // would otherwise show "connected" until TCP gives up, minutes later.
+      if (Date.now() - this.#lastHeardAt > 2 * HEARTBEAT_INTERVAL_MS + 5_000) {
+        socket.close(CloseCode.normal, "no answer to pings");
+        this.#lost(1006, "no answer to pings", true);
+        return;
+      }
+      socket.send(PING_FRAME);
     }, HEARTBEAT_INTERVAL_MS);
   }
 

@@ -40,7 +40,7 @@ describe("durable history through a restart of wrangler dev", () => {
     };
     expect(stored.messages.map((m) => [m.id, m.text])).toEqual(sent.map((text, i) => [i + 1, text]));
 
-    const resumed = await openWs(wsUrl(second.url, `/chat/${room}?name=reader&since=10`), { json: true });
+    const resumed = await openWs(wsUrl(second.url, `/chat/${room}?name=writer&since=10`), { json: true });
     try {
       await resumed.waitFor((frames) => frames.length > 0, "the welcome");
       const welcome = resumed.messages()[0] as WelcomeMessage;

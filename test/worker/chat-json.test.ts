@@ -33,12 +33,13 @@ describe("/chat in the JSON framing", () => {
         history: [],
         truncated: false,
         limits: { messageBytes: 4096, burst: 20, perSecond: 5 },
+        lastMessageId: 0,
       });
       const { socket: ann2, welcome: second } = await joinJson(room, "ann");
       expect(second.online).toEqual(["ann"]);
       expect(await nextOfType(ann, "join")).toMatchObject({ name: "ann", online: 2 });
       ann2.close();
-      expect(await nextOfType(ann, "leave")).toMatchObject({ name: "ann", online: 1 });
+      expect(await nextOfType(ann, "leave")).toEqual({ type: "leave", name: "ann", at: expect.any(Number), online: 1, stillOnline: true });
     } finally {
       ann.close();
     }

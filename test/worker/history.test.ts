@@ -34,6 +34,7 @@ describe("history and resume", () => {
     const byDefault = await welcomeOf(room, "");
     expect(byDefault.history.map((m) => m.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 11));
     expect(byDefault.truncated).toBe(false);
+    expect(byDefault.lastMessageId).toBe(60);
     expect((await welcomeOf(room, "history=3")).history.map((m) => m.text)).toEqual(["m58", "m59", "m60"]);
     expect((await welcomeOf(room, "history=0")).history).toEqual([]);
   });
