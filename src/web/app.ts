@@ -37,11 +37,20 @@ let unread = 0;
 
 /** Leaves the current room, if any, and joins `room` as `name` (empty: the room picks a guest name). */
 function join(room: string, name: string): void {
+  const unsent = connection?.pending.length ?? 0;
+  const previousRoom = joined.room;
   connection?.stop();
   joined = { room, name };
   unread = 0;
   updateTitle();
   view.reset(room);
+  if (unsent > 0) {
+    // They were sent under the old room and name, so they are not carried over; say so rather than lose them quietly.
+    view.notice(
+      `${unsent} unsent message${unsent === 1 ? " was" : "s were"} not delivered to #${previousRoom}.`,
+      "error",
+    );
+  }
   const current: ChatConnection = new ChatConnection({
     url: location.origin,
     room,
@@ -53,7 +62,11 @@ function join(room: string, name: string): void {
       state: (state) => current === connection && showState(state),
       welcome: (welcome, resumed) => {
         if (current !== connection) return;
-        if (!resumed && welcome.truncated) view.notice("Older messages are no longer kept.", "info");
+        if (welcome.truncated) {
+          // On a resume this means messages sent while away were trimmed before we got back.
+          const what = resumed ? "Some messages from while you were away" : "Older messages";
+          view.notice(`${what} are no longer kept.`, "info");
+        }
         if (nameField.value.trim() === "" && document.activeElement !== nameField) {
           // Keep the guest name the room picked, so a reload comes back as the same person.
           nameField.value = welcome.you;
