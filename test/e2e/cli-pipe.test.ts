@@ -2,7 +2,7 @@
 // against a real `wrangler dev`; another real socket in the room checks what arrived.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, JoinMessage, ServerMessage } from "../../src/protocol.ts";
+import type { ChatMessage, ServerMessage } from "../../src/protocol.ts";
 import { runCli } from "../support/cli-process.ts";
 import { freePort, startDevServer, type DevServer } from "../support/dev-server.ts";
 import { openWs, wsUrl, type WsClient } from "../support/ws-client.ts";
@@ -63,29 +63,23 @@ describe("the terminal client reading a pipe", () => {
 
   it("paces itself to the room's rate limit instead of being dropped as a flooder", async () => {
     const room = uniqueRoom("cli-pace");
-    const observer = await observe(room);
-    try {
-      // Three times what an unpaced client could get refused before the room closes it with 1008.
-      const count = 300;
-      const input = Array.from({ length: count }, (_, i) => `paced ${i + 1}\n`).join("");
-      const result = await runCli(["--url", server.url, "--room", room, "--name", "pacer"], input, {
-        timeoutMs: 40_000,
-      });
-      expect(result.stderr).toBe("");
-      expect(result.code).toBe(0);
-      // The room's limit makes this take at least (count - burst) / rate seconds.
-      expect(result.elapsedMs).toBeGreaterThanOrEqual(((count - RATE_BURST) / RATE_PER_SEC) * 1000 * 0.9);
-      await observer.waitFor(
-        () => observer.messages().filter((m) => m.type === "message").length >= count,
-        `all ${count} lines`,
-      );
-      const joins = observer.messages().filter((m): m is JoinMessage => m.type === "join" && m.name === "pacer");
-      expect(joins, "the client joined once and was never dropped and back").toHaveLength(1);
-      const texts = observer.messages().flatMap((m) => (m.type === "message" ? [m.text] : []));
-      expect(texts).toEqual(Array.from({ length: count }, (_, i) => `paced ${i + 1}`));
-    } finally {
-      observer.close();
-    }
+    // Three times what an unpaced client could get refused before the room closes it with 1008.
+    const count = 300;
+    const input = Array.from({ length: count }, (_, i) => `paced ${i + 1}\n`).join("");
+    const result = await runCli(["--url", server.url, "--room", room, "--name", "pacer"], input, {
+      timeoutMs: 40_000,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    // A reconnect notice is allowed (wrangler dev reloads when a watched source file changes),
+    // a flood close is not.
+    expect(result.stderr).not.toMatch(/1008|flood/);
+    // The room's limit makes this take at least (count - burst) / rate seconds.
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(((count - RATE_BURST) / RATE_PER_SEC) * 1000 * 0.9);
+    // Read back from the room's storage: every line once and in order, whatever reconnects happened.
+    const stored = (await (await fetch(`${server.url}/api/rooms/${room}/messages?limit=1000`)).json()) as {
+      messages: ChatMessage[];
+    };
+    expect(stored.messages.map((m) => m.text)).toEqual(Array.from({ length: count }, (_, i) => `paced ${i + 1}`));
   });
 
   it("prints the room's latest --history messages and its own joined line, then exits 0 on empty input", async () => {
