@@ -77,7 +77,7 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
     });
 
     function formatMessage(message: ChatMessage, mine: boolean): string {
-      // Continuation lines of a multi-line message are indented under the first one's text.
+      // Continuation lines of a multi-line message are indented past the time, so they read as one.
       const [first = "", ...rest] = printable(message.text).split("\n");
       const lines = [`${dim(clock(message.at))} ${showName(message.name, mine)}: ${first}`];
       for (const line of rest) lines.push(`      ${line}`);
