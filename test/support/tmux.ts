@@ -3,6 +3,7 @@
 // with `send-keys`, the screen comes back with `capture-pane`.
 
 import { execFile } from "node:child_process";
+import { rmSync } from "node:fs";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -65,6 +66,9 @@ export async function startTmux(command: readonly string[], options: TmuxOptions
     { env: { ...process.env, ...options.env }, cwd: options.cwd, timeout: 10_000 },
   );
 
+  // kill-server leaves the socket file behind; it is removed by path after the server ends.
+  const { stdout: socketPath } = await tmux("display-message", "-p", "-t", "test", "#{socket_path}");
+
   const session: TmuxSession = {
     async type(text) {
       await tmux("send-keys", "-t", "test", "-l", text);
@@ -90,6 +94,7 @@ export async function startTmux(command: readonly string[], options: TmuxOptions
     },
     async kill() {
       await tmux("kill-server").catch(() => {});
+      rmSync(socketPath.trim(), { force: true });
     },
   };
   return session;
