@@ -34,9 +34,11 @@ const FLOOD_WINDOW_MS = 10_000;
 /** The close reason of a session dropped for not reading what the room sends it. */
 const FAR_BEHIND_REASON = "too far behind: not reading";
 
-/** A frame queued for the batching sessions, and the one session it must skip (a joiner). */
+/** A broadcast waiting in the outbox: its frame in each framing, and the one session it skips (a joiner). */
 interface QueuedFrame {
-  frame: string;
+  json: string;
+  /** Null for a message the text framing has no line for. */
+  text: string | null;
   except: Session | null;
 }
 
@@ -49,7 +51,7 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #nameCounts = new Map<string, number>();
   /** The room-wide budget of deliveries per second; in memory only, as a woken room starts idle. */
   readonly #deliveryBudget: Bucket;
-  /** Sessions that opted into batched frames, and the JSON frames queued for them. */
+  /** Sessions that opted into batched frames, and the broadcasts waiting for storage. */
   #batchSessions = 0;
   #outbox: QueuedFrame[] = [];
   #flushScheduled = false;
@@ -251,30 +253,10 @@ export class ChatRoom extends DurableObject<Env> {
 
   /**
    * Sends one server message to every session, serialised once per framing; `except` is
-   * skipped. Sessions that opted into batching get it from the outbox instead (see #flush).
+   * skipped. The frames go out from the outbox (see #queue and #flush).
    */
   #broadcast(message: ServerMessage, except: Session | null = null): void {
-    const jsonFrame = JSON.stringify(message);
-    const textFrame = toTextLine(message);
-    if (this.#batchSessions > 0) this.#queue({ frame: jsonFrame, except });
-    let failed: Session[] | null = null;
-    let behind: Session[] | null = null;
-    for (const session of this.#sessions.values()) {
-      if (session === except) continue;
-      const data = session.data;
-      if (data.batch) continue;
-      const frame = data.json ? jsonFrame : textFrame;
-      if (frame === null) continue;
-      try {
-        session.socket.send(frame);
-        if (this.#isFarBehind(session)) (behind ??= []).push(session);
-      } catch {
-        (failed ??= []).push(session);
-      }
-    }
-    // Dropped only after the loop: one broken socket must not stop the others' delivery.
-    if (failed !== null) for (const session of failed) this.#drop(session, CloseCode.serverError, "send failed");
-    if (behind !== null) for (const session of behind) this.#drop(session, CloseCode.tryAgainLater, FAR_BEHIND_REASON);
+    this.#queue({ json: JSON.stringify(message), text: toTextLine(message), except });
   }
 
   /**
@@ -287,10 +269,11 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /**
-   * Queues a frame for the batching sessions, to be sent once storage has made the writes
-   * before it durable. The runtime's output gate would hold the frame until then anyway, so an
-   * idle room sends no later than it would have; a busy one packs every message accepted while
-   * a write was in flight into one frame per recipient: fewer, larger sends.
+   * Queues a broadcast until storage has made every write before it durable. The runtime's
+   * output gate would hold its frames until then anyway (a message is stored before anyone
+   * receives it), so an idle room sends no later; a busy one sends everything accepted while a
+   * write was in flight at once, instead of the runtime holding each frame apart, and a session
+   * that opted into batching gets it all in one frame.
    */
   #queue(item: QueuedFrame): void {
     this.#outbox.push(item);
@@ -300,30 +283,37 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /**
-   * Sends the outbox to every batching session: a lone frame as it is, several as one JSON
-   * array built once for all. Called before any other send and before the session set changes,
-   * so that every session still sees every frame in order, and a joiner never gets a message
-   * both in its welcome's history and from the outbox.
+   * Sends the outbox: to each session every frame it is due, in order; to a batching session
+   * several as one JSON array, built once for all. Called before any other send and before
+   * the session set changes, so that every session sees every frame in order, and a joiner
+   * never gets a message both in its welcome's history and from the outbox.
    */
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#outbox.length === 0) return;
     const items = this.#outbox;
     this.#outbox = [];
-    const everyone = items.every((item) => item.except === null) ? packFrames(items) : null;
+    const packed = this.#batchSessions > 0 && items.every((item) => item.except === null) ? packFrames(items) : null;
     let failed: Session[] | null = null;
     let behind: Session[] | null = null;
     for (const session of this.#sessions.values()) {
-      if (!session.data.batch) continue;
-      const frame = everyone ?? packFrames(items.filter((item) => item.except !== session));
-      if (frame === null) continue;
+      const { json, batch } = session.data;
       try {
-        session.socket.send(frame);
+        if (batch) {
+          const frame = packed ?? packFrames(items.filter((item) => item.except !== session));
+          if (frame !== null) session.socket.send(frame);
+        } else {
+          for (const item of items) {
+            const frame = json ? item.json : item.text;
+            if (item.except !== session && frame !== null) session.socket.send(frame);
+          }
+        }
         if (this.#isFarBehind(session)) (behind ??= []).push(session);
       } catch {
         (failed ??= []).push(session);
       }
     }
+    // Dropped only after the loop: one broken socket must not stop the others' delivery.
     if (failed !== null) for (const session of failed) this.#drop(session, CloseCode.serverError, "send failed");
     if (behind !== null) for (const session of behind) this.#drop(session, CloseCode.tryAgainLater, FAR_BEHIND_REASON);
   }
@@ -411,6 +401,6 @@ export class ChatRoom extends DurableObject<Env> {
 /** One frame for `items`: the frame itself when alone, a JSON array of them when several. */
 function packFrames(items: QueuedFrame[]): string | null {
   if (items.length === 0) return null;
-  if (items.length === 1) return items[0]!.frame;
-  return `[${items.map((item) => item.frame).join(",")}]`;
+  if (items.length === 1) return items[0]!.json;
+  return `[${items.map((item) => item.json).join(",")}]`;
 }
