@@ -66,11 +66,11 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
               usage ? ExitCode.usage : ExitCode.failed,
               state.reason || `the server closed the connection with code ${state.code}`,
             );
-          } else if (state.kind === "waiting" && welcomed) {
+          } else if (state.kind === "waiting") {
+            // Also before the first welcome (a full room closes with 1013), so a script is never left waiting in silence.
             const seconds = Math.max(1, Math.round((state.retryAt - Date.now()) / 1000));
-            report(
-              `connection lost (${state.code}${state.reason ? ` ${state.reason}` : ""}); reconnecting in ${seconds} s`,
-            );
+            const what = welcomed ? "connection lost" : "not let in";
+            report(`${what} (${state.code}${state.reason ? ` ${state.reason}` : ""}); reconnecting in ${seconds} s`);
           }
         },
         welcome: (welcome, resumed) => {
