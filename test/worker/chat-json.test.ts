@@ -39,7 +39,13 @@ describe("/chat in the JSON framing", () => {
       expect(second.online).toEqual(["ann"]);
       expect(await nextOfType(ann, "join")).toMatchObject({ name: "ann", online: 2 });
       ann2.close();
-      expect(await nextOfType(ann, "leave")).toEqual({ type: "leave", name: "ann", at: expect.any(Number), online: 1, stillOnline: true });
+      expect(await nextOfType(ann, "leave")).toEqual({
+        type: "leave",
+        name: "ann",
+        at: expect.any(Number),
+        online: 1,
+        stillOnline: true,
+      });
     } finally {
       ann.close();
     }
