@@ -5,7 +5,12 @@
 import type { RunResult } from "./load.ts";
 import { spread } from "./stats.ts";
 
-const COLOURS: Record<string, string> = { chatroom: "#d9480f", bare: "#1971c2", node: "#2f9e44" };
+const COLOURS: Record<string, string> = {
+  chatroom: "#d9480f",
+  "chatroom-batch": "#9c36b5",
+  bare: "#1971c2",
+  node: "#2f9e44",
+};
 const WIDTH = 720;
 const HEIGHT = 420;
 const PAD = { left: 64, right: 130, top: 36, bottom: 52 };
@@ -21,8 +26,8 @@ export function writeChart(steps: RunResult[], clients: number, budgetMs: number
   }));
   const xMax = Math.max(...steps.map((r) => r.offeredPerSec)) * 1.05;
   const yMax = budgetMs * 4; // beyond a few times the budget the shape no longer matters
-  const px = (x: number) => PAD.left + (x / xMax) * (WIDTH - PAD.left - PAD.right);
-  const py = (y: number) => HEIGHT - PAD.bottom - (Math.min(y, yMax) / yMax) * (HEIGHT - PAD.top - PAD.bottom);
+  const px = (x: number) => round(PAD.left + (x / xMax) * (WIDTH - PAD.left - PAD.right));
+  const py = (y: number) => round(HEIGHT - PAD.bottom - (Math.min(y, yMax) / yMax) * (HEIGHT - PAD.top - PAD.bottom));
   const parts: string[] = [];
   for (let i = 0; i <= 4; i++) {
     const y = (yMax / 4) * i;
@@ -39,10 +44,9 @@ export function writeChart(steps: RunResult[], clients: number, budgetMs: number
   );
   series.forEach(({ name, points }, i) => {
     const colour = COLOURS[name] ?? "#000";
-    const path = points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(" ");
+    const path = points.map((p) => `${px(p.x)},${py(p.y)}`).join(" ");
     parts.push(`<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2"/>`);
-    for (const p of points)
-      parts.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3" fill="${colour}"/>`);
+    for (const p of points) parts.push(`<circle cx="${px(p.x)}" cy="${py(p.y)}" r="3" fill="${colour}"/>`);
     parts.push(`<text x="${WIDTH - PAD.right + 6}" y="${PAD.top + 16 + i * 18}" fill="${colour}">${name}</text>`);
   });
   return [
@@ -54,6 +58,10 @@ export function writeChart(steps: RunResult[], clients: number, budgetMs: number
     `</svg>`,
     "",
   ].join("\n");
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function niceStep(raw: number): number {
