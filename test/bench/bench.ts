@@ -192,7 +192,8 @@ function summaryLine(r: RunResult): string {
   return (
     `${r.contender} ${r.clients} clients: offered ${Math.round(r.offeredPerSec)}/s, delivered ${Math.round(r.deliveredPerSec)}/s, ` +
     `p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} max ${r.latencyMs.max.toFixed(1)} ms, ` +
-    `lost ${r.lost}, dup ${r.duplicated}, refused ${r.refused}, ${r.cpuMicrosPerDelivery.toFixed(2)} µs CPU/delivery`
+    `lost ${r.lost}, dup ${r.duplicated}, refused ${r.refused}, ${r.cpuMicrosPerDelivery.toFixed(2)} µs CPU/delivery` +
+    (Object.keys(r.closedByServer).length > 0 ? `, closed by the server: ${JSON.stringify(r.closedByServer)}` : "")
   );
 }
 

@@ -47,6 +47,8 @@ export interface RunResult {
   lost: number;
   duplicated: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** Clients the server closed since they joined, by close code and reason. */
+  closedByServer: Record<string, number>;
   /** Deliveries per frame received: above 1 only for batched frames. */
   deliveriesPerFrame: number;
   cpuMicrosPerDelivery: number;
@@ -120,6 +122,15 @@ export async function openRoom(
     if (i % 100 === 99) progress(`${contender.name}: ${i + 1}/${options.clients} connecting`);
   }
   const clients = await Promise.all(pending);
+  // Sockets the server closes from here on (a room that gave up on a client), by code and reason.
+  const closedByServer: Record<string, number> = {};
+  let closing = false;
+  for (const { socket } of clients) {
+    socket.on("close", (code, reason) => {
+      const key = `${code} ${reason.toString()}`.trim();
+      if (!closing) closedByServer[key] = (closedByServer[key] ?? 0) + 1;
+    });
+  }
   const connectSeconds = (performance.now() - connectStart) / 1000;
   // Each join is announced to everyone already there, N²/2 frames in all: let the room work
   // through them (nothing received for half a second) before measuring anything.
@@ -193,13 +204,20 @@ export async function openRoom(
         p99: percentile(sorted, 99),
         max: percentile(sorted, 100),
       },
+      closedByServer: { ...closedByServer },
       deliveriesPerFrame: latencies.length / frames,
       cpuMicrosPerDelivery: unique === 0 ? NaN : (cpu * 1e6) / unique,
       cpuMicrosByProcess,
     };
   }
 
-  return { measure, close: () => closeAll(clients) };
+  return {
+    measure,
+    close: () => {
+      closing = true;
+      return closeAll(clients);
+    },
+  };
 }
 
 /** Stores `count` messages in the room through one short-lived JSON client. */
