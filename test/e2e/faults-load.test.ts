@@ -168,10 +168,11 @@ describe("flood fairness", () => {
     }
   });
 
-  // Opt-in (FAULTS_RAW_FLOOD=1), since it fails today: frames already in flight when the room
-  // closes a flooder with 1008 are still delivered to the room one by one, so a socket that
-  // writes faster than the room can dispatch events stalls it (and its whole process under
-  // wrangler dev) for as long as those frames last. See the README's Reliability section.
+  // Opt-in (FAULTS_RAW_FLOOD=1): frames already in flight when the room closes a flooder with
+  // 1008 are still delivered to the room one by one, so during such a flood everyone waits
+  // (p99 2.2 s against 16 ms quiet, measured here), and on a busy machine the stall outlasts the
+  // flood by seconds and reaches other rooms in the same process. What this test asserts,
+  // nothing lost and quiet again soon after, held on an idle machine; see the README.
   it.runIf(process.env.FAULTS_RAW_FLOOD === "1")(
     "loses nothing while one session floods as fast as its socket takes frames, closes it with 1008, and is back to quiet latency soon after",
     async () => {
