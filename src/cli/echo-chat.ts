@@ -4,6 +4,7 @@
 
 import { createInterface } from "node:readline";
 import type WebSocket from "ws";
+import { socketUrl } from "../protocol.ts";
 import { ExitCode } from "./exit-code.ts";
 import { paint, printable } from "./format.ts";
 import { NodeSocketOpener } from "./node-socket.ts";
@@ -17,22 +18,11 @@ export interface EchoIo {
   errors: NodeJS.WritableStream;
 }
 
-/** The WebSocket URL of the echo route, from a base URL whose http(s) scheme becomes ws(s). */
-export function echoSocketUrl(base: string): URL {
-  const url = new URL(base);
-  if (url.protocol === "http:") url.protocol = "ws:";
-  else if (url.protocol === "https:") url.protocol = "wss:";
-  url.pathname = "/echo";
-  url.search = "";
-  url.hash = "";
-  return url;
-}
-
 /** Runs the echo client; resolves with the exit status. */
 export function runEcho(baseUrl: string, interactive: boolean, io: EchoIo): Promise<number> {
   return new Promise((resolve) => {
     const sockets = new NodeSocketOpener();
-    const url = echoSocketUrl(baseUrl);
+    const url = socketUrl(baseUrl, "/echo");
     const socket: WebSocket = sockets.open(url.href);
     const show = io.output.isTTY ? printable : (text: string) => text;
     let opened = false;

@@ -1,18 +1,14 @@
 // How the interactive client shows things: a colour per name, local clock times, and text made
 // safe for a terminal (a message must never be able to move the cursor or recolour the screen).
 
+import { nameHash } from "../client/name-hash.ts";
+
 /** SGR foreground colours that read well on both dark and light backgrounds (no yellow, white or grey). */
 const NAME_COLOURS = [31, 32, 34, 35, 36, 91, 92, 94, 95, 96] as const;
 
 /** The SGR colour of `name`: a hash of the name, so everyone sees the same person in the same colour in every run. */
 export function nameColour(name: string): number {
-  // FNV-1a, 32-bit: cheap, and small changes to a name spread well.
-  let hash = 0x811c9dc5;
-  for (const char of name.normalize("NFC")) {
-    hash ^= char.codePointAt(0)!;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return NAME_COLOURS[hash % NAME_COLOURS.length]!;
+  return NAME_COLOURS[nameHash(name) % NAME_COLOURS.length]!;
 }
 
 /** Wraps `text` in SGR `codes` when colour is on. */

@@ -1,6 +1,8 @@
 // The few DOM helpers both pages share. Text always goes in through `textContent`, so nothing a
 // user typed is ever parsed as HTML.
 
+import { nameHash } from "../client/name-hash.ts";
+
 /** The element with `id`, checked to be of `type`; throws when the HTML and the script disagree. */
 export function byId<T extends HTMLElement>(id: string, type: { new (): T; prototype: T }): T {
   const found = document.getElementById(id);
@@ -24,10 +26,7 @@ export function element<K extends keyof HTMLElementTagNameMap>(
 
 /** A hue (0–359) derived from a name, so each person keeps one avatar colour on every screen. */
 export function hueOf(name: string): number {
-  // FNV-1a spreads similar names (alice, alex) over the colour wheel better than a plain sum.
-  let hash = 0x811c9dc5;
-  for (const c of name) hash = Math.imul(hash ^ c.codePointAt(0)!, 0x01000193) >>> 0;
-  return hash % 360;
+  return nameHash(name) % 360;
 }
 
 /** A round badge with the first letter of `name`; decorative, as the name is always written beside it. */

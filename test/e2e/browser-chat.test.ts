@@ -18,6 +18,7 @@ import {
   type TestPage,
 } from "../support/browser.ts";
 import { PROJECT_ROOT, startDevServer, type DevServer } from "../support/dev-server.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 
 let server: DevServer;
 let browser: Browser;
@@ -32,10 +33,6 @@ afterAll(async () => {
 });
 
 /** A room name no other test uses. */
-function uniqueRoom(label: string): string {
-  return `${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-}
-
 async function onlineNames(page: Page): Promise<string[]> {
   const items = page.getByRole("list", { name: "Online", exact: true }).getByRole("listitem");
   return (await items.allTextContents()).map((item) => item.replace(/you$/, "").trim().slice(1).trim());

@@ -6,6 +6,7 @@ import type { ChatMessage, ServerMessage } from "../../src/protocol.ts";
 import { runCli } from "../support/cli-process.ts";
 import { freePort, startDevServer, type DevServer } from "../support/dev-server.ts";
 import { openWs, wsUrl, type WsClient } from "../support/ws-client.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 
 // A small burst and a quick refill, so that pacing shows within seconds: a client that sent
 // everything at once would be refused over and over and dropped as a flooder (1008).
@@ -21,10 +22,6 @@ afterAll(async () => {
 });
 
 /** A room no other test uses. */
-function uniqueRoom(label: string): string {
-  return `${label}-${crypto.randomUUID().slice(0, 8)}`;
-}
-
 /** A JSON-framing socket in `room` that sees what the client under test sends. */
 function observe(room: string): Promise<WsClient> {
   return openWs(wsUrl(server.url, `/chat/${room}?name=observer&history=0`), { json: true });

@@ -8,6 +8,7 @@ import { CLI_ENTRY } from "../support/cli-process.ts";
 import { PROJECT_ROOT, startDevServer, type DevServer } from "../support/dev-server.ts";
 import { startTmux, type TmuxSession } from "../support/tmux.ts";
 import { openWs, wsUrl, type WsClient } from "../support/ws-client.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 
 let server: DevServer;
 beforeAll(async () => {
@@ -22,10 +23,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function uniqueRoom(label: string): string {
-  return `${label}-${crypto.randomUUID().slice(0, 8)}`;
-}
 
 /** The client in a 100×30 terminal, joined to `room` as `name`. */
 async function startClient(room: string, name: string, extra: string[] = []): Promise<TmuxSession> {

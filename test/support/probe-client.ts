@@ -162,10 +162,7 @@ export function chatUrl(server: DevServer, room: string, params: Record<string, 
   return url.href;
 }
 
-/** A room name of its own for each test. */
-export function uniqueRoom(label: string): string {
-  return `${label}-${crypto.randomUUID().slice(0, 8)}`;
-}
+export { uniqueRoom } from "./rooms.ts";
 
 /** `GET /api/rooms/<room>`: who the room thinks is online. */
 export async function roomState(
