@@ -192,10 +192,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   async #join(request: Request, url: URL): Promise<Response> {
     const parsed = parseJoinRequest(url, DEFAULT_HISTORY, this.#config.historyLimit);
-    if (!parsed.ok) {
-      const code = parsed.error.startsWith("path not found") ? CloseCode.notFound : CloseCode.badRequest;
-      return closeAfterUpgrade(request, code, parsed.error);
-    }
+    if (!parsed.ok) return closeAfterUpgrade(request, parsed.error.code, parsed.error.reason);
     if (this.#sessions.size >= this.#config.maxSessions) {
       return closeAfterUpgrade(request, CloseCode.tryAgainLater, "room is full");
     }

@@ -1,7 +1,6 @@
 // Reading a join request's room and query (`name`, `history`, `since`, `batch`) into checked values.
 
-import { BATCH_PARAM, checkName, parseCount, type Checked } from "./protocol.ts";
-import { chatRoomOf } from "./router.ts";
+import { BATCH_PARAM, checkName, CloseCode, parseCount, roomOfPath, type Checked } from "./protocol.ts";
 
 /** What a client asked for when it joined. */
 export interface JoinRequest {
@@ -16,29 +15,41 @@ export interface JoinRequest {
   batch: boolean;
 }
 
-/** Parses a `/chat[/<room>]?name=&history=&since=&batch=` URL; the error is a close reason. */
-export function parseJoinRequest(url: URL, defaultHistory: number, historyLimit: number): Checked<JoinRequest> {
-  const room = chatRoomOf(url.pathname);
-  if (room === null) return { ok: false, error: `path not found: ${url.pathname}` };
+/** Why a join is refused: the close code and reason the socket gets. */
+export interface JoinRefusal {
+  code: number;
+  reason: string;
+}
+
+/** Parses a `/chat[/<room>]?name=&history=&since=&batch=` URL. */
+export function parseJoinRequest(
+  url: URL,
+  defaultHistory: number,
+  historyLimit: number,
+): Checked<JoinRequest, JoinRefusal> {
+  const room = roomOfPath(url.pathname);
+  if (room === null)
+    return { ok: false, error: { code: CloseCode.notFound, reason: `path not found: ${url.pathname}` } };
+  const bad = (reason: string) => ({ ok: false as const, error: { code: CloseCode.badRequest, reason } });
   const name = checkName(url.searchParams.get("name") ?? "");
-  if (!name.ok) return name;
+  if (!name.ok) return bad(name.error);
   let since: number | null = null;
   const rawSince = url.searchParams.get("since");
   if (rawSince !== null) {
     const parsed = parseCount(rawSince, "since");
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok) return bad(parsed.error);
     since = parsed.value;
   }
   let history = defaultHistory;
   const rawHistory = url.searchParams.get("history");
   if (rawHistory !== null) {
     const parsed = parseCount(rawHistory, "history");
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok) return bad(parsed.error);
     history = parsed.value;
   }
   const rawBatch = url.searchParams.get(BATCH_PARAM);
   if (rawBatch !== null && rawBatch !== "0" && rawBatch !== "1") {
-    return { ok: false, error: `batch must be 0 or 1, got ${JSON.stringify(rawBatch.slice(0, 40))}` };
+    return bad(`batch must be 0 or 1, got ${JSON.stringify(rawBatch.slice(0, 40))}`);
   }
   const batch = rawBatch === "1";
   return { ok: true, value: { room, name: name.value, since, history: Math.min(history, historyLimit), batch } };
@@ -46,6 +57,12 @@ export function parseJoinRequest(url: URL, defaultHistory: number, historyLimit:
 
 /** A name for a session that gave none: `guest-` and four random base-36 characters. */
 export function guestName(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(4));
-  return "guest-" + Array.from(bytes, (byte) => (byte % 36).toString(36)).join("");
+  let suffix = "";
+  while (suffix.length < 4) {
+    // 252 is the largest multiple of 36 in a byte: bytes above it would favour some characters.
+    for (const byte of crypto.getRandomValues(new Uint8Array(8))) {
+      if (byte < 252 && suffix.length < 4) suffix += (byte % 36).toString(36);
+    }
+  }
+  return `guest-${suffix}`;
 }

@@ -310,6 +310,14 @@ export function toTextLine(message: ServerMessage): string | null {
   }
 }
 
+/** The room a `/chat` or `/chat/<room>` path names, or null for any other path. */
+export function roomOfPath(path: string): string | null {
+  if (path === "/chat") return DEFAULT_ROOM;
+  if (!path.startsWith("/chat/")) return null;
+  const room = path.slice("/chat/".length);
+  return isRoomName(room) ? room : null;
+}
+
 /** The WebSocket URL of `path` on a service, from a base URL whose http(s) scheme becomes ws(s). */
 export function socketUrl(base: string, path: string): URL {
   const url = new URL(base);

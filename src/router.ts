@@ -5,7 +5,7 @@ import { readConfig } from "./config.ts";
 import { handleEcho } from "./echo.ts";
 import { isWebSocketUpgrade, jsonError, textResponse } from "./http.ts";
 import { isOriginAllowed } from "./origin.ts";
-import { CloseCode, DEFAULT_ROOM, isRoomName } from "./protocol.ts";
+import { CloseCode, isRoomName, roomOfPath } from "./protocol.ts";
 import { closeAfterUpgrade } from "./socket-refusal.ts";
 
 const OLD_PAGE_PATHS: Record<string, string> = { "/ui-chat": "/", "/ui-echo": "/echo.html" };
@@ -20,7 +20,7 @@ export async function route(request: Request, env: Env): Promise<Response> {
       return textResponse(`origin ${request.headers.get("origin")} may not open WebSockets here\n`, 403);
     }
     if (path === "/echo") return handleEcho(request);
-    const room = chatRoomOf(path);
+    const room = roomOfPath(path);
     if (room !== null) return roomStub(env, room).fetch(request);
     if (path === "/") return closeAfterUpgrade(request, CloseCode.badRequest, "needs a path");
     return closeAfterUpgrade(request, CloseCode.notFound, `path not found: ${path}`);
@@ -29,7 +29,7 @@ export async function route(request: Request, env: Env): Promise<Response> {
   if (path === "/healthz") return textResponse("ok");
   const oldPage = OLD_PAGE_PATHS[path];
   if (oldPage !== undefined) return Response.redirect(new URL(oldPage, url).href, 301);
-  if (path === "/echo" || chatRoomOf(path) !== null) {
+  if (path === "/echo" || roomOfPath(path) !== null) {
     return textResponse(
       `${path} is a WebSocket endpoint: connect with a WebSocket client, for example\n` +
         `  websocat ws://${url.host}${path}\n`,
@@ -41,14 +41,6 @@ export async function route(request: Request, env: Env): Promise<Response> {
   // html_handling is "none" (see wrangler.toml), so the page at / is named here.
   if (path === "/") return env.ASSETS.fetch(new Request(new URL("/index.html", url), request));
   return env.ASSETS.fetch(request);
-}
-
-/** The room a `/chat` or `/chat/<room>` path names, or null for any other path. */
-export function chatRoomOf(path: string): string | null {
-  if (path === "/chat") return DEFAULT_ROOM;
-  if (!path.startsWith("/chat/")) return null;
-  const room = path.slice("/chat/".length);
-  return isRoomName(room) ? room : null;
 }
 
 function routeApi(request: Request, env: Env, path: string): Promise<Response> | Response {
