@@ -25,48 +25,38 @@ import {
 } from "./protocol.ts";
 import { fullBucket, takeTokens, type Bucket } from "./rate-limit.ts";
 import { answerRoomApi } from "./room-api.ts";
+import { SessionSet } from "./session-set.ts";
 import type { Session, SessionAttachment } from "./session.ts";
 import { closeAfterUpgrade, offersJsonFraming, upgradeResponse } from "./socket-refusal.ts";
 
 /** A session with more refusals for rate than this within {@link FLOOD_WINDOW_MS} is closed with 1008. */
 const FLOOD_REFUSALS = 100;
 const FLOOD_WINDOW_MS = 10_000;
-/** The close reason of a session dropped for not reading what the room sends it. */
-const FAR_BEHIND_REASON = "too far behind: not reading";
-
-/** A broadcast waiting in the outbox: its frame in each framing, and the one session it skips (a joiner). */
-interface QueuedFrame {
-  json: string;
-  /** Null for a message the text framing has no line for. */
-  text: string | null;
-  except: Session | null;
-}
 
 /** One chat room: see the file comment. */
 export class ChatRoom extends DurableObject<Env> {
   readonly #config: RoomConfig;
   readonly #history: History;
-  readonly #sessions = new Map<WebSocket, Session>();
-  /** How many sessions carry each name, so `online` lists each name once. */
-  readonly #nameCounts = new Map<string, number>();
+  readonly #sessions: SessionSet;
   /** The room-wide budget of deliveries per second; in memory only, as a woken room starts idle. */
   readonly #deliveryBudget: Bucket;
-  /** Sessions that opted into batched frames, and the broadcasts waiting for storage. */
-  #batchSessions = 0;
-  #outbox: QueuedFrame[] = [];
-  #flushScheduled = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#config = readConfig(env);
     this.#history = new History(ctx.storage.sql, this.#config.historyLimit);
     this.#deliveryBudget = fullBucket(this.#config.roomDeliveriesPerSecond, Date.now());
+    this.#sessions = new SessionSet({
+      durable: () => ctx.storage.sync(),
+      maxBufferedBytes: this.#config.maxBufferedBytes,
+      broken: (session, code, reason) => this.#drop(session, code, reason),
+    });
     // Heartbeats are answered by the runtime itself, so a ping never wakes a hibernating room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
     // Waking from hibernation: the sockets survived, the in-memory session set did not.
     for (const socket of ctx.getWebSockets()) {
       const data = socket.deserializeAttachment() as SessionAttachment | null;
-      if (data !== null && socket.readyState === WebSocket.OPEN) this.#addSession(socket, data);
+      if (data !== null && socket.readyState === WebSocket.OPEN) this.#sessions.add(socket, data);
     }
   }
 
@@ -76,7 +66,7 @@ export class ChatRoom extends DurableObject<Env> {
       return answerRoomApi(url, {
         history: this.#history,
         online: this.#sessions.size,
-        names: this.#names(),
+        names: this.#sessions.names(),
       });
     }
     return this.#join(request, url);
@@ -100,7 +90,7 @@ export class ChatRoom extends DurableObject<Env> {
       else if (parsed.value.type === "ping") {
         // A ping not byte-identical to PING_FRAME reaches us instead of the auto-response.
         socket.serializeAttachment(data);
-        this.#send(session, PONG_FRAME);
+        this.#sessions.send(session, PONG_FRAME);
         return;
       } else ({ text, ref } = parsed.value);
     } else {
@@ -123,7 +113,7 @@ export class ChatRoom extends DurableObject<Env> {
       const stored = this.#history.findByRef(ref);
       if (stored !== null && stored.name === data.name && stored.text === text) {
         // A resend of a message the room already holds: acknowledge it again, store and relay nothing.
-        this.#send(session, data.json ? JSON.stringify(stored) : toTextLine(stored)!);
+        this.#sessions.send(session, data.json ? JSON.stringify(stored) : toTextLine(stored)!);
         return;
       }
       if (stored !== null) {
@@ -147,7 +137,7 @@ export class ChatRoom extends DurableObject<Env> {
     // The SQLite write completes before the runtime lets any of the sends below leave the
     // object (its output gate), so nobody ever sees a message that storage could lose.
     const message = this.#history.append(data.name, text!, now, ref);
-    this.#broadcast(message);
+    this.#sessions.broadcast(message);
   }
 
   override webSocketClose(socket: WebSocket, code: number, reason: string): void {
@@ -175,7 +165,7 @@ export class ChatRoom extends DurableObject<Env> {
     const known = this.#sessions.get(socket);
     if (known !== undefined) return known;
     const data = socket.deserializeAttachment() as SessionAttachment | null;
-    return data === null ? undefined : this.#addSession(socket, data);
+    return data === null ? undefined : this.#sessions.add(socket, data);
   }
 
   override async alarm(): Promise<void> {
@@ -215,19 +205,19 @@ export class ChatRoom extends DurableObject<Env> {
       refusedAt: [],
     };
     server.serializeAttachment(data);
-    const session = this.#addSession(server, data);
+    const session = this.#sessions.add(server, data);
     logConnected(session);
 
     const replay = since !== null ? this.#history.since(since) : this.#history.latest(history);
     if (json) {
       const { maxMessageBytes: messageBytes, rateBurst: burst, ratePerSecond: perSecond } = this.#config;
-      this.#send(
+      this.#sessions.send(
         session,
         JSON.stringify({
           type: "welcome",
           room,
           you: data.name,
-          online: this.#names(),
+          online: this.#sessions.names(),
           history: replay.messages,
           truncated: replay.truncated,
           limits: { messageBytes, burst, perSecond },
@@ -235,12 +225,12 @@ export class ChatRoom extends DurableObject<Env> {
         } satisfies WelcomeMessage),
       );
     } else {
-      if (replay.truncated) this.#send(session, TRUNCATED_NOTE);
-      for (const message of replay.messages) this.#send(session, toTextLine(message)!);
+      if (replay.truncated) this.#sessions.send(session, TRUNCATED_NOTE);
+      for (const message of replay.messages) this.#sessions.send(session, toTextLine(message)!);
     }
     // The old server announced a join to everyone, the joiner included; JSON clients learn
     // of their own join from the welcome instead.
-    this.#broadcast(
+    this.#sessions.broadcast(
       { type: "join", name: data.name, at: now, online: this.#sessions.size } satisfies JoinMessage,
       json ? session : null,
     );
@@ -248,88 +238,12 @@ export class ChatRoom extends DurableObject<Env> {
     return upgradeResponse(request, client, json);
   }
 
-  /**
-   * Sends one server message to every session, serialised once per framing; `except` is
-   * skipped. The frames go out from the outbox (see #queue and #flush).
-   */
-  #broadcast(message: ServerMessage, except: Session | null = null): void {
-    this.#queue({ json: JSON.stringify(message), text: toTextLine(message), except });
-  }
-
-  /**
-   * Whether a session's socket holds more unsent bytes than the room allows. The runtime queues
-   * every send to a client that stopped reading (its TCP window closed), without bound, in the
-   * room's own process; dropping that one session keeps memory bounded and the room serving.
-   */
-  #isFarBehind(session: Session): boolean {
-    return session.socket.bufferedAmount > this.#config.maxBufferedBytes;
-  }
-
-  /**
-   * Queues a broadcast until storage has made every write before it durable. The runtime's
-   * output gate would hold its frames until then anyway (a message is stored before anyone
-   * receives it), so an idle room sends no later; a busy one sends everything accepted while a
-   * write was in flight at once, instead of the runtime holding each frame apart, and a session
-   * that opted into batching gets it all in one frame.
-   */
-  #queue(item: QueuedFrame): void {
-    this.#outbox.push(item);
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    void this.ctx.storage.sync().then(() => this.#flush());
-  }
-
-  /**
-   * Sends the outbox: to each session every frame it is due, in order; to a batching session
-   * several as one JSON array, built once for all. Called before any other send and before
-   * the session set changes, so that every session sees every frame in order, and a joiner
-   * never gets a message both in its welcome's history and from the outbox.
-   */
-  #flush(): void {
-    this.#flushScheduled = false;
-    if (this.#outbox.length === 0) return;
-    const items = this.#outbox;
-    this.#outbox = [];
-    const packed = this.#batchSessions > 0 && items.every((item) => item.except === null) ? packFrames(items) : null;
-    let failed: Session[] | null = null;
-    let behind: Session[] | null = null;
-    for (const session of this.#sessions.values()) {
-      const { json, batch } = session.data;
-      try {
-        if (batch) {
-          const frame = packed ?? packFrames(items.filter((item) => item.except !== session));
-          if (frame !== null) session.socket.send(frame);
-        } else {
-          for (const item of items) {
-            const frame = json ? item.json : item.text;
-            if (item.except !== session && frame !== null) session.socket.send(frame);
-          }
-        }
-        if (this.#isFarBehind(session)) (behind ??= []).push(session);
-      } catch {
-        (failed ??= []).push(session);
-      }
-    }
-    // Dropped only after the loop: one broken socket must not stop the others' delivery.
-    if (failed !== null) for (const session of failed) this.#drop(session, CloseCode.serverError, "send failed");
-    if (behind !== null) for (const session of behind) this.#drop(session, CloseCode.tryAgainLater, FAR_BEHIND_REASON);
-  }
-
-  #send(session: Session, frame: string): void {
-    if (this.#outbox.length > 0) this.#flush();
-    try {
-      session.socket.send(frame);
-    } catch {
-      this.#drop(session, CloseCode.serverError, "send failed");
-    }
-  }
-
   #refuse(session: Session, refusal: Refusal, now: number): void {
     logRefusal(session, `${refusal.code}: ${refusal.message}`, now);
     if (session.data.json) {
-      this.#send(session, JSON.stringify({ type: "error", ...refusal } satisfies ServerMessage));
+      this.#sessions.send(session, JSON.stringify({ type: "error", ...refusal } satisfies ServerMessage));
     } else {
-      this.#send(session, `error: ${refusal.message}`);
+      this.#sessions.send(session, `error: ${refusal.message}`);
     }
   }
 
@@ -349,55 +263,23 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Closes a session the room gives up on, and tells the others it left. */
   #drop(session: Session, code: number, reason: string): void {
-    if (!this.#sessions.has(session.socket)) return;
-    if (this.#outbox.length > 0) this.#flush();
-    try {
-      session.socket.close(code, reason);
-    } catch {}
+    if (this.#sessions.get(session.socket) !== session) return;
+    this.#sessions.close(session, code, reason);
     this.#removeSession(session, code, reason);
   }
 
-  #addSession(socket: WebSocket, data: SessionAttachment): Session {
-    if (this.#outbox.length > 0) this.#flush();
-    const session: Session = { socket, data, unloggedRefusals: 0, lastRefusalLogAt: 0 };
-    if (data.batch) this.#batchSessions++;
-    this.#sessions.set(socket, session);
-    this.#nameCounts.set(data.name, (this.#nameCounts.get(data.name) ?? 0) + 1);
-    return session;
-  }
-
+  /** Takes a session out of the room, logs it, and tells the others it left. */
   #removeSession(session: Session, code: number, reason: string): void {
-    if (this.#outbox.length > 0) this.#flush();
-    if (!this.#sessions.delete(session.socket)) return;
-    if (session.data.batch) this.#batchSessions--;
-    const { name } = session.data;
-    const left = (this.#nameCounts.get(name) ?? 1) - 1;
-    if (left > 0) this.#nameCounts.set(name, left);
-    else this.#nameCounts.delete(name);
-    try {
-      session.socket.serializeAttachment(null);
-    } catch {
-      // The socket is closed already; its attachment goes with it.
-    }
+    if (!this.#sessions.remove(session)) return;
     logDisconnected(session, code, reason);
+    const { name } = session.data;
     const leave: LeaveMessage = { type: "leave", name, at: Date.now(), online: this.#sessions.size };
-    if (left > 0) leave.stillOnline = true;
-    this.#broadcast(leave);
-  }
-
-  #names(): string[] {
-    return [...this.#nameCounts.keys()];
+    if (this.#sessions.hasName(name)) leave.stillOnline = true;
+    this.#sessions.broadcast(leave);
   }
 
   #lastHeardFrom(session: Session): number {
     const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(session.socket)?.getTime() ?? 0;
     return Math.max(session.data.lastSeen, pingedAt);
   }
-}
-
-/** One frame for `items`: the frame itself when alone, a JSON array of them when several. */
-function packFrames(items: QueuedFrame[]): string | null {
-  if (items.length === 0) return null;
-  if (items.length === 1) return items[0]!.json;
-  return `[${items.map((item) => item.json).join(",")}]`;
 }
