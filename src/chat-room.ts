@@ -8,7 +8,6 @@ import { History } from "./history.ts";
 import { guestName, parseJoinRequest } from "./join-request.ts";
 import { logConnected, logDisconnected, logRefusal } from "./log.ts";
 import {
-  checkText,
   CloseCode,
   DEFAULT_HISTORY,
   IDLE_TIMEOUT_MS,
@@ -23,6 +22,7 @@ import {
   type ServerMessage,
   type WelcomeMessage,
 } from "./protocol.ts";
+import { checkText } from "./validation.ts";
 import { fullBucket, takeTokens, type Bucket } from "./rate-limit.ts";
 import { answerRoomApi } from "./room-api.ts";
 import { SessionSet } from "./session-set.ts";

@@ -1,6 +1,7 @@
 // Reading a join request's room and query (`name`, `history`, `since`, `batch`) into checked values.
 
-import { BATCH_PARAM, checkName, CloseCode, parseCount, roomOfPath, type Checked } from "./protocol.ts";
+import { BATCH_PARAM, CloseCode, type Checked } from "./protocol.ts";
+import { checkName, parseCount, roomOfPath } from "./validation.ts";
 
 /** What a client asked for when it joined. */
 export interface JoinRequest {

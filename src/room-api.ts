@@ -2,7 +2,8 @@
 
 import type { History } from "./history.ts";
 import { jsonError, jsonResponse } from "./http.ts";
-import { DEFAULT_API_LIMIT, MAX_API_LIMIT, parseCount } from "./protocol.ts";
+import { DEFAULT_API_LIMIT, MAX_API_LIMIT } from "./protocol.ts";
+import { parseCount } from "./validation.ts";
 
 /** What the API reads from a room. */
 export interface RoomSnapshot {

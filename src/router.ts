@@ -5,7 +5,8 @@ import { readConfig } from "./config.ts";
 import { handleEcho } from "./echo.ts";
 import { isWebSocketUpgrade, jsonError, textResponse } from "./http.ts";
 import { isOriginAllowed } from "./origin.ts";
-import { CloseCode, isRoomName, roomOfPath } from "./protocol.ts";
+import { CloseCode } from "./protocol.ts";
+import { isRoomName, roomOfPath } from "./validation.ts";
 import { closeAfterUpgrade } from "./socket-refusal.ts";
 
 const OLD_PAGE_PATHS: Record<string, string> = { "/ui-chat": "/", "/ui-echo": "/echo.html" };

@@ -2,7 +2,8 @@
 // `util.parseArgs` so that unknown or malformed options are refused rather than ignored.
 
 import { parseArgs } from "node:util";
-import { DEFAULT_HISTORY, DEFAULT_ROOM, parseCount } from "../protocol.ts";
+import { DEFAULT_HISTORY, DEFAULT_ROOM } from "../protocol.ts";
+import { parseCount } from "../validation.ts";
 
 /** The service a client talks to when neither `--url` nor `$CHAT_URL` names one (`npm start`). */
 export const DEFAULT_URL = "http://localhost:8787";

@@ -5,7 +5,8 @@
 
 import { createInterface } from "node:readline";
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
-import { checkText, CloseCode, TRUNCATED_NOTE, type ChatMessage } from "../protocol.ts";
+import { CloseCode, TRUNCATED_NOTE, type ChatMessage } from "../protocol.ts";
+import { checkText } from "../validation.ts";
 import type { CliOptions } from "./args.ts";
 import { ExitCode } from "./exit-code.ts";
 import { clock, nameColour, paint, printable } from "./format.ts";

@@ -2,7 +2,8 @@
 // what it reports to the view. Bundled into public/app.js by `npm run build:web`.
 
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
-import { CloseCode, DEFAULT_HISTORY, checkName, isRoomName, utf8Length } from "../protocol.ts";
+import { CloseCode, DEFAULT_HISTORY } from "../protocol.ts";
+import { checkName, isRoomName, utf8Length } from "../validation.ts";
 import { openBrowserSocket } from "./browser-socket.ts";
 import { ChatView } from "./chat-view.ts";
 import { byId, recall, remember } from "./dom.ts";
