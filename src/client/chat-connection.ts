@@ -22,7 +22,10 @@ import {
   type WelcomeMessage,
 } from "../protocol.ts";
 import { reconnectDelay } from "./backoff.ts";
+import { Outbox, type PendingMessage } from "./outbox.ts";
 import { SendPacer } from "./send-pacer.ts";
+
+export type { PendingMessage };
 
 /** The subset of the WHATWG WebSocket that both browsers and the `ws` package provide. */
 export interface SocketLike {
@@ -41,12 +44,6 @@ export type ConnectionState =
   | { kind: "connected" }
   | { kind: "waiting"; retryAt: number; attempt: number; code: number; reason: string }
   | { kind: "closed"; code: number; reason: string };
-
-/** A message this client sent that the room has not yet acknowledged. */
-export interface PendingMessage {
-  ref: string;
-  text: string;
-}
 
 /** What the connection reports; every callback is optional. */
 export interface ChatConnectionEvents {
@@ -95,8 +92,7 @@ export class ChatConnection {
   #online = new Set<string>();
   /** When the current socket last delivered a frame; a silent one is taken for dead. */
   #lastHeardAt = 0;
-  #pending = new Map<string, string>();
-  #unsent: string[] = [];
+  readonly #outbox = new Outbox();
   #pacer: SendPacer | null = null;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -119,7 +115,7 @@ export class ChatConnection {
 
   /** Messages sent but not yet acknowledged by the room, oldest first. */
   get pending(): PendingMessage[] {
-    return [...this.#pending].map(([ref, text]) => ({ ref, text }));
+    return this.#outbox.pending;
   }
 
   /** Opens the first connection. */
@@ -131,8 +127,7 @@ export class ChatConnection {
   /** Queues `text`; it is sent now if connected, else once the connection is back. Returns its ref. */
   send(text: string): string {
     const ref = this.#newRef();
-    this.#pending.set(ref, text);
-    this.#unsent.push(ref);
+    this.#outbox.add(ref, text);
     this.events.pending?.(this.pending);
     this.#flush();
     return ref;
@@ -214,7 +209,7 @@ export class ChatConnection {
         // Resume from the room's newest id even when nothing was replayed (history=0).
         this.lastId = Math.max(this.lastId, message.lastMessageId);
         // Whatever the room had not acknowledged goes again; its ref makes a repeat harmless.
-        this.#unsent = [...this.#pending.keys()];
+        this.#outbox.resendAll();
         this.#startHeartbeat();
         this.#flush();
         return;
@@ -234,15 +229,14 @@ export class ChatConnection {
         return;
       }
       case "error":
-        if (message.code === "rate_limited" && message.ref && this.#pending.has(message.ref)) {
+        if (message.code === "rate_limited" && message.ref && this.#outbox.has(message.ref)) {
           // Refused for pace, not content: try again after a moment. Several refusals in a row
           // (a busy room) arrive oldest first, so each goes back in send order, not to the front.
-          const again = new Set([...this.#unsent, message.ref]);
-          this.#unsent = [...this.#pending.keys()].filter((ref) => again.has(ref));
+          this.#outbox.retry(message.ref);
           this.#later(1000 / (this.limits?.perSecond ?? 1), () => this.#flush());
           return;
         }
-        if (message.ref && this.#pending.delete(message.ref)) this.events.pending?.(this.pending);
+        if (message.ref && this.#outbox.settle(message.ref)) this.events.pending?.(this.pending);
         this.events.error?.(message);
         this.#flush();
         return;
@@ -254,7 +248,7 @@ export class ChatConnection {
   #deliver(message: ChatMessage): void {
     if (message.id <= this.lastId) return;
     this.lastId = message.id;
-    const mine = message.ref !== undefined && this.#pending.delete(message.ref);
+    const mine = message.ref !== undefined && this.#outbox.settle(message.ref);
     this.events.message?.(message, mine);
     if (mine) this.events.pending?.(this.pending);
   }
@@ -262,21 +256,15 @@ export class ChatConnection {
   #flush(): void {
     const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN || !this.#welcomed || !this.#pacer) return;
-    while (this.#unsent.length > 0) {
-      // One message in flight at a time. The room may refuse one for pace (frames bunch up in
-      // transit, so its bucket can be a little behind ours; a busy room has a budget of its
-      // own) and accept the next: with anything else in flight, a retry would land after
-      // messages sent later. The acknowledgement of each calls #flush for the next; the
-      // per-session rate (5 a second by default) is below one per round trip anyway.
-      if (this.#pending.size > this.#unsent.length) return;
+    // The acknowledgement of each message calls #flush again for the next (see Outbox.next).
+    for (let next = this.#outbox.next(); next !== null; next = this.#outbox.next()) {
       const wait = this.#pacer.take();
       if (wait > 0) {
         this.#later(wait, () => this.#flush());
         return;
       }
-      const ref = this.#unsent.shift()!;
-      const text = this.#pending.get(ref);
-      if (text !== undefined) socket.send(JSON.stringify({ type: "message", text, ref } satisfies ClientMessage));
+      this.#outbox.sent(next.ref);
+      socket.send(JSON.stringify({ type: "message", text: next.text, ref: next.ref } satisfies ClientMessage));
     }
   }
 
