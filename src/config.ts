@@ -26,7 +26,7 @@ export function readConfig(env: Env): RoomConfig {
     maxBufferedBytes: positive(env.MAX_BUFFERED_BYTES, 4 * 1024 * 1024),
     rateBurst: positive(env.RATE_BURST, 20),
     ratePerSecond: positive(env.RATE_PER_SEC, 5),
-    roomDeliveriesPerSecond: positive(env.ROOM_DELIVERIES_PER_SEC, 10_000),
+    roomDeliveriesPerSecond: positive(env.ROOM_DELIVERIES_PER_SEC, 5_000),
   };
 }
 
