@@ -34,7 +34,7 @@ export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();
   if (executablePath === null) {
     throw new Error(
-      `no Chromium at ${process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH}: run "node test/e2e/ensure-chromium.ts" ` +
+      `no Chromium at ${process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH}: run "node test/e2e/ensure-test-tools.ts" ` +
         "or set CHROMIUM_PATH to a Chromium or Chrome executable",
     );
   }
