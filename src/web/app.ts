@@ -6,7 +6,7 @@ import { CloseCode, DEFAULT_HISTORY } from "../protocol.ts";
 import { checkName, isRoomName, utf8Length } from "../validation.ts";
 import { openBrowserSocket } from "./browser-socket.ts";
 import { ChatView } from "./chat-view.ts";
-import { byId, recall, remember } from "./dom.ts";
+import { byId, recall, remember, wireComposer } from "./dom.ts";
 import { OwnRefs } from "./own-refs.ts";
 import { addressOfRoom, roomFromAddress } from "./room-address.ts";
 import { statusLine } from "./status-text.ts";
@@ -179,21 +179,7 @@ joinForm.addEventListener("submit", (event) => {
   joinFromFields();
 });
 
-composer.addEventListener("submit", (event) => {
-  event.preventDefault();
-  send();
-  messageField.focus();
-});
-
-messageField.addEventListener("keydown", (event) => {
-  // Enter sends; Shift+Enter falls through to the textarea's own newline. While an input method
-  // is composing (Japanese, Chinese …), Enter confirms the composition and must not send.
-  if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) {
-    return;
-  }
-  event.preventDefault();
-  send();
-});
+wireComposer(composer, messageField, send);
 
 messageField.addEventListener("input", resetHint);
 

@@ -53,3 +53,28 @@ export function remember(key: string, value: string): void {
     localStorage.setItem(key, value);
   } catch {}
 }
+
+/** Sends with the Send button or Enter in `field`; Shift+Enter keeps the textarea's own newline. */
+export function wireComposer(form: HTMLFormElement, field: HTMLTextAreaElement, send: () => void): void {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send();
+    field.focus();
+  });
+  field.addEventListener("keydown", (event) => {
+    // While an input method is composing (Japanese, Chinese …), Enter confirms the composition
+    // and must not send.
+    if (
+      event.key !== "Enter" ||
+      event.shiftKey ||
+      event.isComposing ||
+      event.altKey ||
+      event.ctrlKey ||
+      event.metaKey
+    ) {
+      return;
+    }
+    event.preventDefault();
+    send();
+  });
+}

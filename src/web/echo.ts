@@ -3,7 +3,7 @@
 // the same backoff as the chat client. Bundled into public/echo.js by `npm run build:web`.
 
 import { reconnectDelay } from "../client/backoff.ts";
-import { byId, element } from "./dom.ts";
+import { byId, element, wireComposer } from "./dom.ts";
 
 const log = byId("log", HTMLElement);
 const status = byId("status", HTMLElement);
@@ -82,19 +82,6 @@ function setStatus(text: string, tone: string): void {
   status.dataset.tone = tone;
 }
 
-composer.addEventListener("submit", (event) => {
-  event.preventDefault();
-  send();
-  messageField.focus();
-});
-
-messageField.addEventListener("keydown", (event) => {
-  // Same keys as the chat page: Enter sends, Shift+Enter breaks the line.
-  if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) {
-    return;
-  }
-  event.preventDefault();
-  send();
-});
+wireComposer(composer, messageField, send);
 
 connect();
