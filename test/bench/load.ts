@@ -5,6 +5,7 @@
 
 import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
+import { HEARTBEAT_INTERVAL_MS, PING_FRAME } from "../../src/protocol.ts";
 import { roleOf, cpuSeconds, rssBytes } from "./processes.ts";
 import { percentile } from "./stats.ts";
 
@@ -108,6 +109,15 @@ export async function openRoom(
   const joins: number[] = [];
   const connectStart = performance.now();
   const pending: Promise<Client>[] = [];
+  // Real clients ping every 20 s, and the room closes a JSON session silent for 60 s (4408). A
+  // big room takes about a minute to fill here, so without pings its first clients, the
+  // senders, would be closed before the measurement starts.
+  const opened: WebSocket[] = [];
+  const heartbeat = contender.json
+    ? setInterval(() => {
+        for (const socket of opened) if (socket.readyState === WebSocket.OPEN) socket.send(PING_FRAME);
+      }, HEARTBEAT_INTERVAL_MS)
+    : null;
   for (let i = 0; i < options.clients; i++) {
     const wait = connectStart + (i * 1000) / options.connectsPerSec - performance.now();
     if (wait > 0) await sleep(wait);
@@ -117,11 +127,14 @@ export async function openRoom(
       lastFrameAt = performance.now();
     };
     const client = connect(url, contender.json, joins, onText, () => refused++, onFrame);
-    client.catch(() => {}); // awaited below with the others; this only keeps Node from exiting first
+    client.then(({ socket }) => opened.push(socket)).catch(() => {}); // awaited below with the others
     pending.push(client);
     if (i % 100 === 99) progress(`${contender.name}: ${i + 1}/${options.clients} connecting`);
   }
-  const clients = await Promise.all(pending);
+  const clients = await Promise.all(pending).catch((error: unknown) => {
+    if (heartbeat !== null) clearInterval(heartbeat);
+    throw error;
+  });
   // Sockets the server closes from here on (a room that gave up on a client), by code and reason.
   const closedByServer: Record<string, number> = {};
   let closing = false;
@@ -215,6 +228,7 @@ export async function openRoom(
     measure,
     close: () => {
       closing = true;
+      if (heartbeat !== null) clearInterval(heartbeat);
       return closeAll(clients);
     },
   };
