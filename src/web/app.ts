@@ -110,9 +110,17 @@ function showState(state: ConnectionState): void {
   if (countdown !== null) clearInterval(countdown);
   countdown = null;
   const draw = () => view.status(statusLine(state, connection?.you ?? "", Date.now()));
+  view.announceStatus(true);
   draw();
-  // The countdown of "reconnecting in 3 s" ticks down while the connection waits.
-  if (state.kind === "waiting") countdown = setInterval(draw, 250);
+  // The countdown of "reconnecting in 3 s" ticks down while the connection waits. A status
+  // region is read out on every change, so only the first line of a wait is announced; the
+  // ticking seconds stay on screen without a screen reader reciting each one.
+  if (state.kind === "waiting") {
+    countdown = setInterval(() => {
+      view.announceStatus(false);
+      draw();
+    }, 250);
+  }
   view.pendingNote(state.kind === "connected" ? "sending…" : "waiting for the connection");
   if (state.kind === "closed" && state.code !== CloseCode.normal) {
     view.notice(

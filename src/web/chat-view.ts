@@ -107,6 +107,11 @@ export class ChatView {
     this.elements.onlineCount.textContent = names.length === 0 ? "" : String(names.length);
   }
 
+  /** Whether changes of the status line are read out (`aria-live` polite) or only shown. */
+  announceStatus(announce: boolean): void {
+    this.elements.status.setAttribute("aria-live", announce ? "polite" : "off");
+  }
+
   /** Updates the status line. */
   status(line: StatusLine): void {
     if (this.elements.status.textContent !== line.text) this.elements.status.textContent = line.text;

@@ -65,12 +65,21 @@ test(
         (await pending.innerText()).includes("waiting for the connection"),
       );
 
+      // The first line of a wait is read out; the ticking seconds after it are only shown.
+      const statusRegion = page.page.getByRole("status");
+      await waitUntil("the countdown to tick without being read out", async () => {
+        const live = await statusRegion.getAttribute("aria-live");
+        const status = await statusOf(page!.page);
+        return (status.includes("reconnecting in") && live === "off") || `status "${status}", aria-live ${live}`;
+      });
+
       mkdirSync(join(PROJECT_ROOT, "test-results"), { recursive: true });
       await page.page.screenshot({ path: join(PROJECT_ROOT, "test-results", "chat-offline.png") });
 
       server = await startDevServer({ port, persistTo });
       // The page's backoff grows to several seconds while the server is down; give it time to come back.
       await waitConnected(page.page, "alice after the restart", "alice", 60_000);
+      expect(await statusRegion.getAttribute("aria-live")).toBe("polite");
       await waitUntil("the offline message to be acknowledged", async () => {
         const text = await pending.innerText();
         return !text.includes("waiting") && !text.includes("sending") ? true : text;
