@@ -178,6 +178,8 @@ export class ChatConnection {
     if (this.#stopped) return;
     if (!opened && !this.#everOpened && code === 1006) {
       this.events.unreachable?.(`cannot reach ${this.options.url}`);
+      // The caller may have stopped for good on hearing it.
+      if (this.#stopped) return;
     }
     if (FINAL_CLOSE_CODES.has(code)) {
       this.#setState({ kind: "closed", code, reason });
@@ -236,8 +238,12 @@ export class ChatConnection {
           this.#later(1000 / (this.limits?.perSecond ?? 1), () => this.#flush());
           return;
         }
-        if (message.ref && this.#outbox.settle(message.ref)) this.events.pending?.(this.pending);
-        this.events.error?.(message);
+        {
+          // The error first: a caller that finishes once nothing is pending must know of it.
+          const settled = message.ref !== undefined && this.#outbox.settle(message.ref);
+          this.events.error?.(message);
+          if (settled) this.events.pending?.(this.pending);
+        }
         this.#flush();
         return;
       case "pong":
@@ -246,10 +252,13 @@ export class ChatConnection {
   }
 
   #deliver(message: ChatMessage): void {
-    if (message.id <= this.lastId) return;
-    this.lastId = message.id;
+    // Settled even when already seen: a resend can be acknowledged with a copy this client
+    // showed before it went away, and the outbox must not wait for it forever.
     const mine = message.ref !== undefined && this.#outbox.settle(message.ref);
-    this.events.message?.(message, mine);
+    if (message.id > this.lastId) {
+      this.lastId = message.id;
+      this.events.message?.(message, mine);
+    }
     if (mine) this.events.pending?.(this.pending);
   }
 

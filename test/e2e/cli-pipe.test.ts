@@ -21,7 +21,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A room no other test uses. */
 /** A JSON-framing socket in `room` that sees what the client under test sends. */
 function observe(room: string): Promise<WsClient> {
   return openWs(wsUrl(server.url, `/chat/${room}?name=observer&history=0`), { json: true });
@@ -56,6 +55,17 @@ describe("the terminal client reading a pipe", () => {
     } finally {
       observer.close();
     }
+  });
+
+  it("exits 1 and says which line when the room refuses the last line", async () => {
+    const room = uniqueRoom("cli-refused");
+    const result = await runCli(
+      ["--url", server.url, "--room", room, "--name", "piper"],
+      `fine\n${"x".repeat(5000)}\n`,
+    );
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/line 2/);
+    expect(result.stdout).toContain("from piper: fine");
   });
 
   it("paces itself to the room's rate limit instead of being dropped as a flooder", async () => {
