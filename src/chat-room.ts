@@ -112,8 +112,9 @@ export class ChatRoom extends DurableObject<Env> {
     if (ref !== undefined) {
       const stored = this.#history.findByRef(ref);
       if (stored !== null && stored.name === data.name && stored.text === text) {
-        // A resend of a message the room already holds: acknowledge it again, store and relay nothing.
-        this.#sessions.send(session, data.json ? JSON.stringify(stored) : toTextLine(stored)!);
+        // A resend of a message the room already holds: acknowledge it again, store and relay
+        // nothing. Only the JSON framing has refs, so the answer is JSON.
+        this.#sessions.send(session, JSON.stringify(stored));
         return;
       }
       if (stored !== null) {
@@ -134,8 +135,8 @@ export class ChatRoom extends DurableObject<Env> {
       );
       return;
     }
-    // The SQLite write completes before the runtime lets any of the sends below leave the
-    // object (its output gate), so nobody ever sees a message that storage could lose.
+    // The runtime's output gate holds every frame sent after this SQLite write until the write
+    // is durable, so nobody ever sees a message that storage could lose.
     const message = this.#history.append(data.name, text!, now, ref);
     this.#sessions.broadcast(message);
   }
@@ -143,12 +144,9 @@ export class ChatRoom extends DurableObject<Env> {
   override webSocketClose(socket: WebSocket, code: number, reason: string): void {
     const session = this.#sessionOf(socket);
     if (session === undefined) return;
+    // The runtime has already answered the close frame itself (web_socket_auto_reply_to_close,
+    // on since the 2026-04-07 compatibility date), so there is nothing left to close here.
     this.#removeSession(session, code, reason);
-    try {
-      socket.close(code === 1005 || code === 1006 ? CloseCode.normal : code, reason);
-    } catch {
-      // Already closed by the runtime's automatic reply.
-    }
   }
 
   override webSocketError(socket: WebSocket): void {
@@ -199,7 +197,6 @@ export class ChatRoom extends DurableObject<Env> {
       ...(batch && { batch }),
       ip: request.headers.get("cf-connecting-ip") ?? "unknown",
       path: url.pathname,
-      joinedAt: now,
       bucket: fullBucket(this.#config.rateBurst, now),
       lastSeen: now,
       refusedAt: [],

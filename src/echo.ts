@@ -12,15 +12,9 @@ export function handleEcho(request: Request): Response {
     try {
       server.send(event.data);
     } catch {
-      // The peer is gone; its close event ends this socket.
+      // The peer is gone. The runtime answers its close frame by itself (the
+      // web_socket_auto_reply_to_close default since 2026-04-07), so nothing is left to do.
     }
-  });
-  server.addEventListener("close", (event) => {
-    try {
-      // 1005 and 1006 only describe a close; they may not be sent.
-      const sendable = event.code === 1000 || (event.code >= 3000 && event.code <= 4999);
-      server.close(sendable ? event.code : 1000, sendable ? event.reason : "");
-    } catch {}
   });
   // Echo speaks no framing of its own, so it selects no subprotocol.
   return upgradeResponse(request, client, false);

@@ -59,7 +59,6 @@ export class History {
       ref ?? null,
     );
     this.lastId = id;
-    if (this.#oldestId > id) this.#oldestId = id;
     if (id - this.#oldestId + 1 > this.#limit + TRIM_BATCH) this.#trim();
     return ref === undefined ? { type: "message", id, name, text, at } : { type: "message", id, name, text, at, ref };
   }

@@ -1,6 +1,6 @@
 // The room's live sessions and how frames reach them: membership (with each name counted once
-// for `online`), and an outbox that sends every broadcast once storage has made it durable,
-// serialised once per framing and, for sessions that opted into batching, packed into one frame.
+// for `online`), and an outbox that gathers broadcasts, serialised once per framing, and sends
+// them together: to sessions that opted into batching, packed into one frame.
 
 import { CloseCode, toTextLine, type ServerMessage } from "./protocol.ts";
 import type { Session, SessionAttachment } from "./session.ts";
@@ -117,16 +117,21 @@ export class SessionSet {
 
   /**
    * Sends one server message to every session but `except`, serialised once per framing.
-   * It waits in the outbox until storage has made every write before it durable. The runtime's
-   * output gate would hold its frames until then anyway (a message is stored before anyone
-   * receives it), so an idle room sends no later; a busy one sends everything accepted while a
-   * write was in flight at once, and a session that opted into batching gets it in one frame.
+   * Durability is the runtime's output gate: it holds every frame sent after a storage write
+   * until the write is durable (a message is stored before anyone receives it). The outbox only
+   * gathers: it flushes when storage reports the writes so far durable, which is when the gate
+   * would have let the frames go anyway, so an idle room sends no later, while a busy one sends
+   * everything accepted meanwhile at once, packed for batching sessions. Order comes from
+   * #flushNow: every direct send and every change of the set flushes what is queued first.
    */
   broadcast(message: ServerMessage, except: Session | null = null): void {
     this.#outbox.push({ json: JSON.stringify(message), text: toTextLine(message), except });
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    void this.#options.durable().then(() => this.#flush());
+    // Flushed even if the sync fails, so that later broadcasts are never stuck behind it; the
+    // runtime resets an object whose storage failed, and the output gate drops those frames.
+    const flush = () => this.#flush();
+    void this.#options.durable().then(flush, flush);
   }
 
   /** Flushes before any direct send and any change of the set, so every session sees every frame in order. */
@@ -139,14 +144,16 @@ export class SessionSet {
     if (this.#outbox.length === 0) return;
     const items = this.#outbox;
     this.#outbox = [];
-    const packed = this.#batchSessions > 0 && items.every((item) => item.except === null) ? packFrames(items) : null;
+    // Packed once for all batching sessions; only a joiner that an item skips gets its own.
+    const packed = this.#batchSessions > 0 ? packFrames(items) : null;
+    const skipping = new Set(items.map((item) => item.except));
     let failed: Session[] | null = null;
     let behind: Session[] | null = null;
     for (const session of this.#sessions.values()) {
       const { json, batch } = session.data;
       try {
         if (batch) {
-          const frame = packed ?? packFrames(items.filter((item) => item.except !== session));
+          const frame = skipping.has(session) ? packFrames(items.filter((item) => item.except !== session)) : packed;
           if (frame !== null) session.socket.send(frame);
         } else {
           for (const item of items) {

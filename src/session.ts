@@ -13,7 +13,6 @@ export interface SessionAttachment {
   batch?: boolean;
   ip: string;
   path: string;
-  joinedAt: number;
   /** The per-session rate limit. */
   bucket: Bucket;
   /** When the session last sent anything the room saw (pings answered by the runtime are read separately). */

@@ -2,6 +2,7 @@
 // It shows what went out, what came back and how long the round trip took, and reconnects with
 // the same backoff as the chat client. Bundled into public/echo.js by `npm run build:web`.
 
+import { socketUrl } from "../protocol.ts";
 import { reconnectDelay } from "../client/backoff.ts";
 import { byId, element, wireComposer } from "./dom.ts";
 
@@ -19,9 +20,7 @@ const sentAt: number[] = [];
 
 function connect(): void {
   setStatus("connecting…", "busy");
-  const url = new URL("/echo", location.href);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  const current = new WebSocket(url);
+  const current = new WebSocket(socketUrl(location.href, "/echo"));
   socket = current;
   current.onopen = () => {
     attempt = 0;
