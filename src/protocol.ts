@@ -24,6 +24,12 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.notFound,
 ]);
 
+/** Close codes that ask a client to wait longer before it comes back: a full room, a flood. */
+export const PATIENCE_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.tryAgainLater, CloseCode.policyViolation]);
+
+/** Close codes that say the request itself was wrong: show the reason, do not retry. */
+export const REQUEST_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.badRequest, CloseCode.notFound]);
+
 /** The room `/chat` joins. */
 export const DEFAULT_ROOM = "main";
 /** Room names: 1–64 of `A-Z a-z 0-9 _ -`. */

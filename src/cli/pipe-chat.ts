@@ -5,7 +5,8 @@
 
 import { createInterface } from "node:readline";
 import { ChatConnection } from "../client/chat-connection.ts";
-import { CloseCode, toTextLine, TRUNCATED_NOTE, type ServerMessage } from "../protocol.ts";
+import { secondsUntil } from "../client/backoff.ts";
+import { REQUEST_CLOSE_CODES, toTextLine, TRUNCATED_NOTE, type ServerMessage } from "../protocol.ts";
 import type { CliOptions } from "./args.ts";
 import { ExitCode } from "./exit-code.ts";
 import { printable } from "./format.ts";
@@ -61,14 +62,14 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
         state: (state) => {
           if (finished) return;
           if (state.kind === "closed") {
-            const usage = state.code === CloseCode.badRequest || state.code === CloseCode.notFound;
+            const usage = REQUEST_CLOSE_CODES.has(state.code);
             finish(
               usage ? ExitCode.usage : ExitCode.failed,
               state.reason || `the server closed the connection with code ${state.code}`,
             );
           } else if (state.kind === "waiting") {
             // Also before the first welcome (a full room closes with 1013), so a script is never left waiting in silence.
-            const seconds = Math.max(1, Math.round((state.retryAt - Date.now()) / 1000));
+            const seconds = secondsUntil(state.retryAt);
             const what = welcomed ? "connection lost" : "not let in";
             report(`${what} (${state.code}${state.reason ? ` ${state.reason}` : ""}); reconnecting in ${seconds} s`);
           }

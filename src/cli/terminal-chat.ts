@@ -5,7 +5,8 @@
 
 import { createInterface } from "node:readline";
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
-import { CloseCode, TRUNCATED_NOTE, type ChatMessage } from "../protocol.ts";
+import { secondsUntil } from "../client/backoff.ts";
+import { REQUEST_CLOSE_CODES, TRUNCATED_NOTE, type ChatMessage } from "../protocol.ts";
 import { checkText } from "../validation.ts";
 import type { CliOptions } from "./args.ts";
 import { ExitCode } from "./exit-code.ts";
@@ -90,7 +91,7 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
       const queued = connection.pending.length;
       const parts: string[] = [];
       if (state.kind === "waiting") {
-        parts.push(`offline, retry in ${Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000))} s`);
+        parts.push(`offline, retry in ${secondsUntil(state.retryAt)} s`);
       } else if (state.kind !== "connected") parts.push(state.kind);
       if (state.kind !== "connected" && queued > 0) parts.push(`${queued} queued`);
       const label = parts.length > 0 ? `[${parts.join(", ")}] ` : "";
@@ -109,7 +110,7 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
       if (state.kind === "waiting" && state.attempt === 0) {
         note(`connection lost (${state.reason ? `${state.reason}, ` : ""}code ${state.code}); reconnecting`);
       } else if (state.kind === "closed") {
-        const usage = state.code === CloseCode.badRequest || state.code === CloseCode.notFound;
+        const usage = REQUEST_CLOSE_CODES.has(state.code);
         const why = state.reason || `the server closed the connection with code ${state.code}`;
         fail(usage ? ExitCode.usage : ExitCode.failed, why);
       }

@@ -9,3 +9,8 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   // "Equal jitter": at least half the ceiling, so retries still spread out but never hammer.
   return Math.max(floorMs, Math.round(ceiling / 2 + (random() * ceiling) / 2));
 }
+
+/** Whole seconds left until `retryAt`, at least 1, for a "reconnecting in N s" line. */
+export function secondsUntil(retryAt: number, now: number = Date.now()): number {
+  return Math.max(1, Math.ceil((retryAt - now) / 1000));
+}

@@ -8,6 +8,7 @@ import {
   FINAL_CLOSE_CODES,
   HEARTBEAT_INTERVAL_MS,
   JSON_SUBPROTOCOL,
+  PATIENCE_CLOSE_CODES,
   PING_FRAME,
   CloseCode,
   parseServerFrame,
@@ -186,7 +187,7 @@ export class ChatConnection {
       return;
     }
     // A full room or a flood close asks for patience, not a quick retry.
-    const floor = code === CloseCode.tryAgainLater || code === CloseCode.policyViolation ? 5_000 : 0;
+    const floor = PATIENCE_CLOSE_CODES.has(code) ? 5_000 : 0;
     const delay = reconnectDelay(this.#attempt, this.options.random, floor);
     this.#setState({ kind: "waiting", retryAt: Date.now() + delay, attempt: this.#attempt, code, reason });
     this.#attempt++;

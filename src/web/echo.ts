@@ -3,7 +3,7 @@
 // the same backoff as the chat client. Bundled into public/echo.js by `npm run build:web`.
 
 import { socketUrl } from "../protocol.ts";
-import { reconnectDelay } from "../client/backoff.ts";
+import { reconnectDelay, secondsUntil } from "../client/backoff.ts";
 import { byId, element, wireComposer } from "./dom.ts";
 
 const log = byId("log", HTMLElement);
@@ -37,7 +37,7 @@ function connect(): void {
     sentAt.length = 0;
     const retryAt = Date.now() + reconnectDelay(attempt++);
     const tick = () => {
-      const seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
+      const seconds = secondsUntil(retryAt);
       setStatus(`offline · reconnecting in ${seconds} s${event.reason ? ` (${event.reason})` : ""}`, "down");
     };
     tick();

@@ -2,9 +2,8 @@
 // the page is connected and never contains that word otherwise, so "disconnected" is out.
 
 import type { ConnectionState } from "../client/chat-connection.ts";
-import { CloseCode } from "../protocol.ts";
-
-const PATIENCE_CODES: ReadonlySet<number> = new Set([CloseCode.tryAgainLater, CloseCode.policyViolation]);
+import { secondsUntil } from "../client/backoff.ts";
+import { CloseCode, PATIENCE_CLOSE_CODES } from "../protocol.ts";
 
 /** A status line: its text and a short state name for styling. */
 export interface StatusLine {
@@ -20,9 +19,9 @@ export function statusLine(state: ConnectionState, you: string, now: number): St
     case "connected":
       return { text: you ? `connected as ${you}` : "connected", tone: "ok" };
     case "waiting": {
-      const seconds = Math.max(1, Math.ceil((state.retryAt - now) / 1000));
+      const seconds = secondsUntil(state.retryAt, now);
       // A full room or a flood close is the user's business; a restart's reason is the platform's.
-      const why = PATIENCE_CODES.has(state.code) && state.reason ? ` (${state.reason})` : "";
+      const why = PATIENCE_CLOSE_CODES.has(state.code) && state.reason ? ` (${state.reason})` : "";
       return { text: `offline${why} · reconnecting in ${seconds} s`, tone: "down" };
     }
     case "closed":
