@@ -12,12 +12,24 @@ export interface RoomSnapshot {
   names: string[];
 }
 
+/** An API path taken apart: the room segment as written (unchecked), and which resource. */
+export interface ApiPath {
+  room: string;
+  messages: boolean;
+}
+
+/** Reads `/api/rooms/<room>` or `/api/rooms/<room>/messages`; null for any other path. */
+export function parseApiPath(path: string): ApiPath | null {
+  const match = /^\/api\/rooms\/([^/]+)(\/messages)?$/.exec(path);
+  return match === null ? null : { room: match[1]!, messages: match[2] !== undefined };
+}
+
 /** Answers an API request that the Worker has already checked names a valid room. */
 export function answerRoomApi(url: URL, room: RoomSnapshot): Response {
-  const match = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})(\/messages)?$/.exec(url.pathname);
-  if (match === null) return jsonError(404, `no API at ${url.pathname}`);
-  const name = match[1]!;
-  if (match[2] === undefined) {
+  const api = parseApiPath(url.pathname);
+  if (api === null) return jsonError(404, `no API at ${url.pathname}`);
+  const name = api.room;
+  if (!api.messages) {
     return jsonResponse({ room: name, online: room.online, names: room.names, lastMessageId: room.history.lastId });
   }
 

@@ -6,6 +6,7 @@ import { handleEcho } from "./echo.ts";
 import { isWebSocketUpgrade, jsonError, textResponse } from "./http.ts";
 import { isOriginAllowed } from "./origin.ts";
 import { CloseCode } from "./protocol.ts";
+import { parseApiPath } from "./room-api.ts";
 import { isRoomName, roomOfPath } from "./validation.ts";
 import { closeAfterUpgrade } from "./socket-refusal.ts";
 
@@ -45,9 +46,9 @@ export async function route(request: Request, env: Env): Promise<Response> {
 }
 
 function routeApi(request: Request, env: Env, path: string): Promise<Response> | Response {
-  const match = /^\/api\/rooms\/([^/]+)(\/messages)?$/.exec(path);
-  if (match === null) return jsonError(404, `no API at ${path}: try /api/rooms/<room> or /api/rooms/<room>/messages`);
-  const room = match[1]!;
+  const api = parseApiPath(path);
+  if (api === null) return jsonError(404, `no API at ${path}: try /api/rooms/<room> or /api/rooms/<room>/messages`);
+  const { room } = api;
   if (!isRoomName(room)) {
     return jsonError(400, `room names are 1–64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(decodeSafely(room))}`);
   }
