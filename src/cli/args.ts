@@ -2,8 +2,8 @@
 // `util.parseArgs` so that unknown or malformed options are refused rather than ignored.
 
 import { parseArgs } from "node:util";
-import { DEFAULT_HISTORY, DEFAULT_ROOM } from "../protocol.ts";
-import { parseCount } from "../validation.ts";
+import { DEFAULT_HISTORY, DEFAULT_ROOM } from "../shared/protocol.ts";
+import { parseCount } from "../shared/rules.ts";
 
 /** The service a client talks to when neither `--url` nor `$CHAT_URL` names one (`npm start`). */
 export const DEFAULT_URL = "http://localhost:8787";

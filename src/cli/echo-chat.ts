@@ -4,7 +4,7 @@
 
 import { createInterface } from "node:readline";
 import type WebSocket from "ws";
-import { socketUrl } from "../protocol.ts";
+import { socketUrl } from "../client/socket-url.ts";
 import { ExitCode } from "./exit-code.ts";
 import { paint, printable } from "./format.ts";
 import { NodeSocketOpener } from "./node-socket.ts";

@@ -6,7 +6,8 @@
 import { createInterface } from "node:readline";
 import { ChatConnection } from "../client/chat-connection.ts";
 import { secondsUntil } from "../client/backoff.ts";
-import { REQUEST_CLOSE_CODES, toTextLine, TRUNCATED_NOTE, type ServerMessage } from "../protocol.ts";
+import { toTextLine, TRUNCATED_NOTE } from "../shared/frames.ts";
+import { REQUEST_CLOSE_CODES, type ServerMessage } from "../shared/protocol.ts";
 import type { CliOptions } from "./args.ts";
 import { ExitCode } from "./exit-code.ts";
 import { printable } from "./format.ts";

@@ -6,8 +6,9 @@
 import { createInterface } from "node:readline";
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
 import { secondsUntil } from "../client/backoff.ts";
-import { REQUEST_CLOSE_CODES, TRUNCATED_NOTE, type ChatMessage } from "../protocol.ts";
-import { checkText } from "../validation.ts";
+import { TRUNCATED_NOTE } from "../shared/frames.ts";
+import { REQUEST_CLOSE_CODES, type ChatMessage } from "../shared/protocol.ts";
+import { checkText } from "../shared/rules.ts";
 import type { CliOptions } from "./args.ts";
 import { ExitCode } from "./exit-code.ts";
 import { clock, nameColour, paint, printable } from "./format.ts";

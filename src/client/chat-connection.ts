@@ -11,8 +11,6 @@ import {
   PATIENCE_CLOSE_CODES,
   PING_FRAME,
   CloseCode,
-  parseServerFrame,
-  roomSocketUrl,
   type ChatMessage,
   type ClientMessage,
   type ErrorMessage,
@@ -21,10 +19,12 @@ import {
   type RoomLimits,
   type ServerMessage,
   type WelcomeMessage,
-} from "../protocol.ts";
+} from "../shared/protocol.ts";
+import { parseServerFrame } from "../shared/frames.ts";
+import { fullBucket, waitForTokens, type Bucket } from "../shared/token-bucket.ts";
+import { roomSocketUrl } from "./socket-url.ts";
 import { reconnectDelay } from "./backoff.ts";
 import { Outbox, type PendingMessage } from "./outbox.ts";
-import { SendPacer } from "./send-pacer.ts";
 
 export type { PendingMessage };
 
@@ -94,7 +94,8 @@ export class ChatConnection {
   /** When the current socket last delivered a frame; a silent one is taken for dead. */
   #lastHeardAt = 0;
   readonly #outbox = new Outbox();
-  #pacer: SendPacer | null = null;
+  /** Mirrors the room's per-session limit, so that a burst waits instead of being refused. */
+  #pacer: Bucket | null = null;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #stopped = false;
@@ -144,7 +145,8 @@ export class ChatConnection {
 
   #open(): void {
     const { url, room, name, history } = this.options;
-    const params = this.#welcomed ? { name: this.you, since: this.lastId } : { name, history };
+    // Our own clients take batched frames: a busy room then sends fewer, larger frames.
+    const params = this.#welcomed ? { name: this.you, since: this.lastId, batch: 1 } : { name, history, batch: 1 };
     this.#setState({ kind: "connecting", attempt: this.#attempt });
     let socket: SocketLike;
     try {
@@ -161,8 +163,8 @@ export class ChatConnection {
     };
     socket.onmessage = (event) => {
       this.#lastHeardAt = Date.now();
-      const message = typeof event.data === "string" ? parseServerFrame(event.data) : null;
-      if (message !== null) this.#receive(message);
+      if (typeof event.data !== "string") return;
+      for (const message of parseServerFrame(event.data)) this.#receive(message);
     };
     socket.onerror = () => {};
     socket.onclose = (event) => {
@@ -202,7 +204,7 @@ export class ChatConnection {
         this.#attempt = 0;
         this.you = message.you;
         this.limits = message.limits;
-        this.#pacer = new SendPacer(message.limits);
+        this.#pacer = fullBucket(message.limits.burst, Date.now());
         this.#online = new Set(message.online);
         this.#setState({ kind: "connected" });
         this.events.welcome?.(message, resumed);
@@ -268,7 +270,8 @@ export class ChatConnection {
     if (!socket || socket.readyState !== OPEN || !this.#welcomed || !this.#pacer) return;
     // The acknowledgement of each message calls #flush again for the next (see Outbox.next).
     for (let next = this.#outbox.next(); next !== null; next = this.#outbox.next()) {
-      const wait = this.#pacer.take();
+      const { burst: capacity, perSecond } = this.limits ?? { burst: 1, perSecond: 1 };
+      const wait = waitForTokens(this.#pacer, 1, { capacity, perSecond }, Date.now());
       if (wait > 0) {
         this.#later(wait, () => this.#flush());
         return;

@@ -2,8 +2,8 @@
 // what it reports to the view. Bundled into public/app.js by `npm run build:web`.
 
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
-import { CloseCode, DEFAULT_HISTORY } from "../protocol.ts";
-import { checkName, isRoomName, utf8Length } from "../validation.ts";
+import { CloseCode, DEFAULT_HISTORY } from "../shared/protocol.ts";
+import { checkName, isRoomName, utf8Length } from "../shared/rules.ts";
 import { openBrowserSocket } from "./browser-socket.ts";
 import { ChatView } from "./chat-view.ts";
 import { byId, recall, remember, wireComposer } from "./dom.ts";

@@ -1,7 +1,7 @@
 // Everything the chat page draws: the message log, notices, the pending outbox, the online list
 // and the status line. It knows nothing about sockets; app.ts feeds it what the connection reports.
 
-import type { ChatMessage } from "../protocol.ts";
+import type { ChatMessage } from "../shared/protocol.ts";
 import { avatar, element } from "./dom.ts";
 import type { StatusLine } from "./status-text.ts";
 

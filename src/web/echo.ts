@@ -2,7 +2,7 @@
 // It shows what went out, what came back and how long the round trip took, and reconnects with
 // the same backoff as the chat client. Bundled into public/echo.js by `npm run build:web`.
 
-import { socketUrl } from "../protocol.ts";
+import { socketUrl } from "../client/socket-url.ts";
 import { reconnectDelay, secondsUntil } from "../client/backoff.ts";
 import { byId, element, wireComposer } from "./dom.ts";
 

@@ -2,7 +2,7 @@
 // link survives being pasted anywhere and reaches server logs like any other address; with no
 // `room`, the page joins `main`, the same room as the terminal client and `/chat`.
 
-import { DEFAULT_ROOM } from "../protocol.ts";
+import { DEFAULT_ROOM } from "../shared/protocol.ts";
 
 /** The room the address asks for (unchecked: it may be invalid). */
 export function roomFromAddress(location: Location): string {

@@ -3,7 +3,7 @@
 
 import type { ConnectionState } from "../client/chat-connection.ts";
 import { secondsUntil } from "../client/backoff.ts";
-import { CloseCode, PATIENCE_CLOSE_CODES } from "../protocol.ts";
+import { CloseCode, PATIENCE_CLOSE_CODES } from "../shared/protocol.ts";
 
 /** A status line: its text and a short state name for styling. */
 export interface StatusLine {

@@ -5,7 +5,7 @@
 
 import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
-import { HEARTBEAT_INTERVAL_MS, PING_FRAME } from "../../src/protocol.ts";
+import { HEARTBEAT_INTERVAL_MS, PING_FRAME } from "../../src/shared/protocol.ts";
 import { roleOf, cpuSeconds, rssBytes } from "./processes.ts";
 import { percentile } from "./stats.ts";
 

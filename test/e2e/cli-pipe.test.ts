@@ -2,7 +2,7 @@
 // against a real `wrangler dev`; another real socket in the room checks what arrived.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, ServerMessage } from "../../src/protocol.ts";
+import type { ChatMessage, ServerMessage } from "../../src/shared/protocol.ts";
 import { runCli } from "../support/cli-process.ts";
 import { freePort, startDevServer, type DevServer } from "../support/dev-server.ts";
 import { openWs, wsUrl, type WsClient } from "../support/ws-client.ts";

@@ -3,7 +3,7 @@
 // other people in the room.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, ServerMessage } from "../../src/protocol.ts";
+import type { ChatMessage, ServerMessage } from "../../src/shared/protocol.ts";
 import { CLI_ENTRY } from "../support/cli-process.ts";
 import { PROJECT_ROOT, startDevServer, type DevServer } from "../support/dev-server.ts";
 import { startTmux, type TmuxSession } from "../support/tmux.ts";

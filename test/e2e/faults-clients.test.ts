@@ -6,7 +6,7 @@
 import { connect as tcpConnect, type Socket } from "node:net";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage } from "../../src/protocol.ts";
+import type { ChatMessage } from "../../src/shared/protocol.ts";
 import { startDevServer, type DevServer } from "../support/dev-server.ts";
 import {
   assertNoUncaught,

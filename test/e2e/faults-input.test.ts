@@ -4,8 +4,8 @@
 // output must never show an uncaught exception.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ErrorCode, type ServerMessage } from "../../src/protocol.ts";
-import { isRoomName } from "../../src/validation.ts";
+import { type ErrorCode, type ServerMessage } from "../../src/shared/protocol.ts";
+import { isRoomName } from "../../src/shared/rules.ts";
 import { startDevServer, type DevServer } from "../support/dev-server.ts";
 import { Random, utf8Bytes } from "../support/fuzz.ts";
 import { assertNoUncaught, chatUrl, openProbe, uniqueRoom, type ProbeClient } from "../support/probe-client.ts";

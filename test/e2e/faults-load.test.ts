@@ -4,7 +4,7 @@
 // refusing the excess with rate_limited, with bounded memory, and normal again within seconds.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, ServerMessage } from "../../src/protocol.ts";
+import type { ChatMessage, ServerMessage } from "../../src/shared/protocol.ts";
 import { startDevServer, type DevServer } from "../support/dev-server.ts";
 import {
   assertNoUncaught,

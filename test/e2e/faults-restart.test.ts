@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { ChatConnection, type SocketLike } from "../../src/client/chat-connection.ts";
-import type { ChatMessage } from "../../src/protocol.ts";
+import type { ChatMessage } from "../../src/shared/protocol.ts";
 import { startDevServer, type DevServer } from "../support/dev-server.ts";
 import { assertNoUncaught, eventually, roomState, sleep, uniqueRoom } from "../support/probe-client.ts";
 

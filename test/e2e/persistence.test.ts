@@ -2,7 +2,7 @@
 // starting again on the same state folder, and a client resumes with since.
 
 import { afterAll, describe, expect, it } from "vitest";
-import type { ChatMessage, WelcomeMessage } from "../../src/protocol.ts";
+import type { ChatMessage, WelcomeMessage } from "../../src/shared/protocol.ts";
 import { startDevServer, type DevServer } from "../support/dev-server.ts";
 import { openWs, wsUrl } from "../support/ws-client.ts";
 

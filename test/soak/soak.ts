@@ -6,7 +6,7 @@
 
 import { arch, cpus, hostname, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import type { ServerMessage } from "../../src/protocol.ts";
+import type { ServerMessage } from "../../src/shared/protocol.ts";
 import { startDevServer } from "../support/dev-server.ts";
 import {
   chatUrl,

@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
-import { JSON_SUBPROTOCOL, type ServerMessage } from "../../src/protocol.ts";
+import { JSON_SUBPROTOCOL, type ServerMessage } from "../../src/shared/protocol.ts";
 import type { DevServer } from "./dev-server.ts";
 
 /** One received frame and when it arrived (performance.now()). */

@@ -2,7 +2,7 @@
 // timeouts that fail loudly.
 
 import WebSocket from "ws";
-import { JSON_SUBPROTOCOL, type ServerMessage } from "../../src/protocol.ts";
+import { JSON_SUBPROTOCOL, type ServerMessage } from "../../src/shared/protocol.ts";
 
 /** An open test socket and what it received. */
 export interface WsClient {

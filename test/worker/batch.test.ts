@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ServerFrame, ServerMessage } from "../../src/protocol.ts";
+import type { ServerFrame, ServerMessage } from "../../src/shared/protocol.ts";
 import { connect, uniqueRoom, type TestSocket } from "./socket.ts";
 
 /** Takes frames until `count` messages of `type` arrived; returns them and every frame as it came. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, ServerMessage, WelcomeMessage } from "../../src/protocol.ts";
+import type { ChatMessage, ServerMessage, WelcomeMessage } from "../../src/shared/protocol.ts";
 import { connect, uniqueRoom, type TestSocket } from "./socket.ts";
 
 async function joinJson(

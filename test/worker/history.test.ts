@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { History } from "../../src/history.ts";
-import type { ChatMessage, WelcomeMessage } from "../../src/protocol.ts";
+import { History } from "../../src/worker/room/history.ts";
+import type { ChatMessage, WelcomeMessage } from "../../src/shared/protocol.ts";
 import { connect, uniqueRoom } from "./socket.ts";
 
 function roomStub(room: string) {

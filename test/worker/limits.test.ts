@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ServerMessage } from "../../src/protocol.ts";
-import type { SessionAttachment } from "../../src/session.ts";
+import type { ServerMessage } from "../../src/shared/protocol.ts";
+import type { SessionAttachment } from "../../src/worker/room/session.ts";
 import { connect, uniqueRoom, type TestSocket } from "./socket.ts";
 
 async function drain(socket: TestSocket, count: number): Promise<ServerMessage[]> {

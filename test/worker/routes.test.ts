@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { isOriginAllowed } from "../../src/origin.ts";
-import { JSON_SUBPROTOCOL } from "../../src/protocol.ts";
+import { isOriginAllowed } from "../../src/worker/origin.ts";
+import { JSON_SUBPROTOCOL } from "../../src/shared/protocol.ts";
 import { connect } from "./socket.ts";
 
 describe("HTTP routes", () => {

@@ -2,7 +2,7 @@
 // waits for frames or the close with timeouts that fail loudly.
 
 import { SELF } from "cloudflare:test";
-import { JSON_SUBPROTOCOL, type ServerMessage } from "../../src/protocol.ts";
+import { JSON_SUBPROTOCOL, type ServerMessage } from "../../src/shared/protocol.ts";
 
 /** A test's end of a WebSocket. */
 export interface TestSocket {

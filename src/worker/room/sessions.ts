@@ -2,7 +2,8 @@
 // for `online`), and an outbox that gathers broadcasts, serialised once per framing, and sends
 // them together: to sessions that opted into batching, packed into one frame.
 
-import { CloseCode, toTextLine, type ServerMessage } from "./protocol.ts";
+import { toTextLine } from "../../shared/frames.ts";
+import { CloseCode, type ServerMessage } from "../../shared/protocol.ts";
 import type { Session, SessionAttachment } from "./session.ts";
 
 /** The close reason of a session dropped for not reading what the room sends it. */

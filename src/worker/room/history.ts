@@ -1,7 +1,7 @@
 // The room's messages in its SQLite storage: schema, append, the ranges that joins and the API
 // replay, and trimming to the newest HISTORY_LIMIT.
 
-import type { ChatMessage } from "./protocol.ts";
+import type { ChatMessage } from "../../shared/protocol.ts";
 
 /** Rows beyond the limit that may pile up before a trim; one DELETE per batch, not per message. */
 const TRIM_BATCH = 64;

@@ -2,7 +2,7 @@
 // handshake, only a bare error; accepting first and then closing with a code and reason lets
 // every client show the user why (SPEC.md: "closed with").
 
-import { JSON_SUBPROTOCOL } from "./protocol.ts";
+import { JSON_SUBPROTOCOL } from "../shared/protocol.ts";
 
 /** The most UTF-8 bytes a close reason may carry (RFC 6455: 125 bytes of payload, 2 for the code). */
 const MAX_REASON_BYTES = 123;

@@ -3,7 +3,7 @@
 // open), stores every accepted message before relaying it, and relays it to every session.
 
 import { DurableObject } from "cloudflare:workers";
-import { readConfig, type RoomConfig } from "./config.ts";
+import { readConfig, type RoomConfig } from "../config.ts";
 import { History } from "./history.ts";
 import { guestName, parseJoinRequest } from "./join-request.ts";
 import { logConnected, logDisconnected, logRefusal } from "./log.ts";
@@ -11,23 +11,21 @@ import {
   CloseCode,
   DEFAULT_HISTORY,
   IDLE_TIMEOUT_MS,
-  parseClientFrame,
   PING_FRAME,
   PONG_FRAME,
-  toTextLine,
-  TRUNCATED_NOTE,
   type JoinMessage,
   type LeaveMessage,
   type Refusal,
   type ServerMessage,
   type WelcomeMessage,
-} from "./protocol.ts";
-import { checkText } from "./validation.ts";
-import { fullBucket, takeTokens, type Bucket } from "./rate-limit.ts";
+} from "../../shared/protocol.ts";
+import { parseClientFrame, toTextLine, TRUNCATED_NOTE } from "../../shared/frames.ts";
+import { checkText } from "../../shared/rules.ts";
+import { fullBucket, takeTokens, type Bucket } from "../../shared/token-bucket.ts";
 import { answerRoomApi } from "./room-api.ts";
-import { SessionSet } from "./session-set.ts";
+import { SessionSet } from "./sessions.ts";
 import type { Session, SessionAttachment } from "./session.ts";
-import { closeAfterUpgrade, offersJsonFraming, upgradeResponse } from "./socket-refusal.ts";
+import { closeAfterUpgrade, offersJsonFraming, upgradeResponse } from "../upgrade.ts";
 
 /** A session with more refusals for rate than this within {@link FLOOD_WINDOW_MS} is closed with 1008. */
 const FLOOD_REFUSALS = 100;
@@ -98,7 +96,7 @@ export class ChatRoom extends DurableObject<Env> {
     }
 
     // Every frame but a ping costs a token, garbage included, so that a flood of it ends in 1008.
-    if (!takeTokens(data.bucket, 1, this.#config.rateBurst, this.#config.ratePerSecond, now)) {
+    if (!takeTokens(data.bucket, 1, { capacity: this.#config.rateBurst, perSecond: this.#config.ratePerSecond }, now)) {
       this.#refuseForRate(session, ref ?? refusal?.ref, now);
       return;
     }
@@ -127,7 +125,14 @@ export class ChatRoom extends DurableObject<Env> {
     const { roomDeliveriesPerSecond } = this.#config;
     // A message to more sessions than the whole budget still goes when the budget is full.
     const deliveries = Math.min(this.#sessions.size, roomDeliveriesPerSecond);
-    if (!takeTokens(this.#deliveryBudget, deliveries, roomDeliveriesPerSecond, roomDeliveriesPerSecond, now)) {
+    if (
+      !takeTokens(
+        this.#deliveryBudget,
+        deliveries,
+        { capacity: roomDeliveriesPerSecond, perSecond: roomDeliveriesPerSecond },
+        now,
+      )
+    ) {
       this.#refuse(
         session,
         { code: "rate_limited", message: "the room is too busy right now: try again in a moment", ...(ref && { ref }) },

@@ -1,7 +1,7 @@
 // What the room knows about each connected socket. The durable part lives in the socket's
 // attachment, which the runtime keeps across hibernation; the rest is rebuilt on waking.
 
-import type { Bucket } from "./rate-limit.ts";
+import type { Bucket } from "../../shared/token-bucket.ts";
 
 /** Per-session data kept in the WebSocket attachment (structured-cloned, so plain data only). */
 export interface SessionAttachment {

@@ -1,9 +1,9 @@
 // The room's read-only HTTP API: `GET /api/rooms/<room>` and `GET /api/rooms/<room>/messages`.
 
 import type { History } from "./history.ts";
-import { jsonError, jsonResponse } from "./http.ts";
-import { DEFAULT_API_LIMIT, MAX_API_LIMIT } from "./protocol.ts";
-import { parseCount } from "./validation.ts";
+import { jsonError, jsonResponse } from "../http.ts";
+import { DEFAULT_API_LIMIT, MAX_API_LIMIT } from "../../shared/protocol.ts";
+import { parseCount } from "../../shared/rules.ts";
 
 /** What the API reads from a room. */
 export interface RoomSnapshot {

@@ -3,7 +3,7 @@
 
 import { route } from "./router.ts";
 
-export { ChatRoom } from "./chat-room.ts";
+export { ChatRoom } from "./room/chat-room.ts";
 
 export default {
   fetch(request, env) {

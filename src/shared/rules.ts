@@ -2,7 +2,8 @@
 // count parameters. The room enforces them; the page and the terminal client check the same
 // rules before sending, so that a user hears about a mistake before the server refuses it.
 
-import { DEFAULT_ROOM, NAME_MAX_CODE_POINTS, ROOM_NAME_PATTERN, type Checked, type Refusal } from "./protocol.ts";
+import type { Checked } from "./checked.ts";
+import { DEFAULT_ROOM, NAME_MAX_CODE_POINTS, ROOM_NAME_PATTERN, type Refusal } from "./protocol.ts";
 
 /** Checks a chat message's text against the room's rules: not blank, not over `maxBytes` UTF-8 bytes, well-formed. */
 export function checkText(text: string, maxBytes: number, ref?: string): Refusal | null {

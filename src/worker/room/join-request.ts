@@ -1,7 +1,8 @@
 // Reading a join request's room and query (`name`, `history`, `since`, `batch`) into checked values.
 
-import { BATCH_PARAM, CloseCode, type Checked } from "./protocol.ts";
-import { checkName, parseCount, roomOfPath } from "./validation.ts";
+import type { Checked } from "../../shared/checked.ts";
+import { BATCH_PARAM, CloseCode } from "../../shared/protocol.ts";
+import { checkName, parseCount, roomOfPath } from "../../shared/rules.ts";
 
 /** What a client asked for when it joined. */
 export interface JoinRequest {

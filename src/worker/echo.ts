@@ -1,7 +1,7 @@
 // The stateless echo handler of WebSocket /echo: every frame goes back unchanged, in order.
 // It lives in the Worker, not a Durable Object, since no state is shared between clients.
 
-import { upgradeResponse } from "./socket-refusal.ts";
+import { upgradeResponse } from "./upgrade.ts";
 
 /** Accepts the socket and echoes each text or binary frame. */
 export function handleEcho(request: Request): Response {

@@ -5,10 +5,10 @@ import { readConfig } from "./config.ts";
 import { handleEcho } from "./echo.ts";
 import { isWebSocketUpgrade, jsonError, textResponse } from "./http.ts";
 import { isOriginAllowed } from "./origin.ts";
-import { CloseCode } from "./protocol.ts";
-import { parseApiPath } from "./room-api.ts";
-import { isRoomName, roomOfPath } from "./validation.ts";
-import { closeAfterUpgrade } from "./socket-refusal.ts";
+import { CloseCode } from "../shared/protocol.ts";
+import { parseApiPath } from "./room/room-api.ts";
+import { isRoomName, roomOfPath } from "../shared/rules.ts";
+import { closeAfterUpgrade } from "./upgrade.ts";
 
 const OLD_PAGE_PATHS: Record<string, string> = { "/ui-chat": "/", "/ui-echo": "/echo.html" };
 
