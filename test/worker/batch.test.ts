@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ServerFrame, ServerMessage } from "../../src/shared/protocol.ts";
-import { connect, uniqueRoom, type TestSocket } from "./socket.ts";
+import { openWorkerdSocket, type WorkerdTestSocket } from "../support/workerd-socket.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 
 /** Takes frames until `count` messages of `type` arrived; returns them and every frame as it came. */
-async function collect(socket: TestSocket, type: ServerMessage["type"], count: number) {
+async function collect(socket: WorkerdTestSocket, type: ServerMessage["type"], count: number) {
   const frames: ServerFrame[] = [];
   const messages: ServerMessage[] = [];
   while (messages.length < count) {
@@ -17,8 +18,8 @@ async function collect(socket: TestSocket, type: ServerMessage["type"], count: n
 describe("/chat?batch=1 (batched frames, opt-in)", () => {
   it("gets every message once and in order, while a plain JSON client beside it gets single frames", async () => {
     const room = uniqueRoom("batch");
-    const ann = await connect(`/chat/${room}?name=ann&batch=1`, { json: true });
-    const bob = await connect(`/chat/${room}?name=bob`, { json: true });
+    const ann = await openWorkerdSocket(`/chat/${room}?name=ann&batch=1`, { json: true });
+    const bob = await openWorkerdSocket(`/chat/${room}?name=bob`, { json: true });
     try {
       expect((await ann.nextJson()).type).toBe("welcome");
       expect((await bob.nextJson()).type).toBe("welcome");
@@ -39,7 +40,7 @@ describe("/chat?batch=1 (batched frames, opt-in)", () => {
 
   it("sends a lone message in an idle room as a single frame, not an array", async () => {
     const room = uniqueRoom("batch-idle");
-    const ann = await connect(`/chat/${room}?name=ann&batch=1`, { json: true });
+    const ann = await openWorkerdSocket(`/chat/${room}?name=ann&batch=1`, { json: true });
     try {
       expect((await ann.nextJson()).type).toBe("welcome");
       ann.sendJson({ type: "message", text: "alone" });
@@ -50,7 +51,7 @@ describe("/chat?batch=1 (batched frames, opt-in)", () => {
   });
 
   it("closes a join whose batch is neither 0 nor 1 with 4400", async () => {
-    const ann = await connect(`/chat/${uniqueRoom("batch-bad")}?batch=yes`, { json: true });
+    const ann = await openWorkerdSocket(`/chat/${uniqueRoom("batch-bad")}?batch=yes`, { json: true });
     expect(await ann.closed()).toEqual({ code: 4400, reason: 'batch must be 0 or 1, got "yes"' });
   });
 });

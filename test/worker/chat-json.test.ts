@@ -1,19 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, ServerMessage, WelcomeMessage } from "../../src/shared/protocol.ts";
-import { connect, uniqueRoom, type TestSocket } from "./socket.ts";
+import { openWorkerdSocket, type WorkerdTestSocket } from "../support/workerd-socket.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 
 async function joinJson(
   room: string,
   name: string,
   query = "",
-): Promise<{ socket: TestSocket; welcome: WelcomeMessage }> {
-  const socket = await connect(`/chat/${room}?name=${encodeURIComponent(name)}${query}`, { json: true });
+): Promise<{ socket: WorkerdTestSocket; welcome: WelcomeMessage }> {
+  const socket = await openWorkerdSocket(`/chat/${room}?name=${encodeURIComponent(name)}${query}`, { json: true });
   const welcome = await socket.nextJson();
   if (welcome.type !== "welcome") throw new Error(`expected a welcome first, got ${JSON.stringify(welcome)}`);
   return { socket, welcome };
 }
 
-async function nextOfType<T extends ServerMessage["type"]>(socket: TestSocket, type: T) {
+async function nextOfType<T extends ServerMessage["type"]>(socket: WorkerdTestSocket, type: T) {
   const message = await socket.nextJson();
   expect(message.type).toBe(type);
   return message as Extract<ServerMessage, { type: T }>;
@@ -87,7 +88,7 @@ describe("/chat in the JSON framing", () => {
       expect(await nextOfType(ann, "message")).toEqual(original);
       ann.sendJson({ type: "message", text: "after" });
       expect((await nextOfType(bob, "message")).text).toBe("after");
-      expect(bob.buffered()).toEqual([]);
+      expect(bob.unread()).toEqual([]);
 
       const { welcome } = await joinJson(room, "carol");
       expect(welcome.history.map((m) => m.text)).toEqual(["once", "after"]);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { connect, uniqueRoom } from "./socket.ts";
+import { openWorkerdSocket } from "../support/workerd-socket.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 
 describe("/chat in the text framing", () => {
   it("joins room main, announces joins to everyone including the joiner, and relays to all in one order", async () => {
     const name = `alice${crypto.randomUUID().slice(0, 4)}`;
-    const alice = await connect(`/chat?name=${name}&history=0`);
-    const bob = await connect(`/chat?name=bob&history=0`);
+    const alice = await openWorkerdSocket(`/chat?name=${name}&history=0`);
+    const bob = await openWorkerdSocket(`/chat?name=bob&history=0`);
     try {
       expect(await alice.nextText()).toBe(`${name} joined the chat!`);
       expect(await alice.nextText()).toBe("bob joined the chat!");
@@ -35,13 +36,13 @@ describe("/chat in the text framing", () => {
 
   it("replays history as from lines before the joiner's own joined line", async () => {
     const room = uniqueRoom("replay");
-    const first = await connect(`/chat/${room}?name=ann`);
+    const first = await openWorkerdSocket(`/chat/${room}?name=ann`);
     await first.nextText();
     first.send("one");
     first.send("two");
     expect(await first.nextText()).toBe("from ann: one");
     expect(await first.nextText()).toBe("from ann: two");
-    const second = await connect(`/chat/${room}?name=ben&history=1`);
+    const second = await openWorkerdSocket(`/chat/${room}?name=ben&history=1`);
     try {
       expect(await second.nextText()).toBe("from ann: two");
       expect(await second.nextText()).toBe("ben joined the chat!");
@@ -53,7 +54,7 @@ describe("/chat in the text framing", () => {
 
   it("names a nameless session guest- and four base-36 characters", async () => {
     const room = uniqueRoom("guest");
-    const socket = await connect(`/chat/${room}`);
+    const socket = await openWorkerdSocket(`/chat/${room}`);
     try {
       expect(await socket.nextText()).toMatch(/^guest-[0-9a-z]{4} joined the chat!$/);
     } finally {
@@ -63,7 +64,7 @@ describe("/chat in the text framing", () => {
 
   it("normalises names to NFC and trims them", async () => {
     const room = uniqueRoom("nfc");
-    const socket = await connect(`/chat/${room}?name=${encodeURIComponent("  Zoe\u0301 ")}`);
+    const socket = await openWorkerdSocket(`/chat/${room}?name=${encodeURIComponent("  Zoe\u0301 ")}`);
     try {
       expect(await socket.nextText()).toBe("Zo\u00e9 joined the chat!");
     } finally {
@@ -77,7 +78,7 @@ describe("/chat in the text framing", () => {
     ["a control character", "a\u0007b", "U+0007"],
     ["only spaces", "   ", "only spaces"],
   ])("closes with 4400 and says why for %s", async (_, name, why) => {
-    const socket = await connect(`/chat/${uniqueRoom("badname")}?name=${encodeURIComponent(name)}`);
+    const socket = await openWorkerdSocket(`/chat/${uniqueRoom("badname")}?name=${encodeURIComponent(name)}`);
     const { code, reason } = await socket.closed();
     expect(code).toBe(4400);
     expect(reason).toContain(why);
@@ -85,7 +86,7 @@ describe("/chat in the text framing", () => {
 
   it("accepts a name of exactly 32 characters in any script", async () => {
     const name = "日本語のなまえ٣".padEnd(32, "ü");
-    const socket = await connect(`/chat/${uniqueRoom("longname")}?name=${encodeURIComponent(name)}`);
+    const socket = await openWorkerdSocket(`/chat/${uniqueRoom("longname")}?name=${encodeURIComponent(name)}`);
     try {
       expect(await socket.nextText()).toBe(`${name} joined the chat!`);
     } finally {
@@ -94,7 +95,7 @@ describe("/chat in the text framing", () => {
   });
 
   it("accepts a since of any number of digits", async () => {
-    const socket = await connect(`/chat/${uniqueRoom("bigsince")}?name=ann&since=${"9".repeat(40)}`);
+    const socket = await openWorkerdSocket(`/chat/${uniqueRoom("bigsince")}?name=ann&since=${"9".repeat(40)}`);
     try {
       expect(await socket.nextText()).toBe("ann joined the chat!");
     } finally {
@@ -103,7 +104,7 @@ describe("/chat in the text framing", () => {
   });
 
   it("shortens a close reason to the 123 bytes a close frame can carry", async () => {
-    const socket = await connect(`/chat/${uniqueRoom("longreason")}?history=${"四".repeat(60)}`);
+    const socket = await openWorkerdSocket(`/chat/${uniqueRoom("longreason")}?history=${"四".repeat(60)}`);
     const { code, reason } = await socket.closed();
     expect(code).toBe(4400);
     expect(new TextEncoder().encode(reason).length).toBeLessThanOrEqual(123);
@@ -111,7 +112,7 @@ describe("/chat in the text framing", () => {
   });
 
   it.each(["history=ten", "since=-1", "history=1e3"])("closes with 4400 for a bad parameter: %s", async (query) => {
-    const socket = await connect(`/chat/${uniqueRoom("badparam")}?${query}`);
+    const socket = await openWorkerdSocket(`/chat/${uniqueRoom("badparam")}?${query}`);
     const { code, reason } = await socket.closed();
     expect(code).toBe(4400);
     expect(reason).toMatch(/must be a whole number/);
@@ -119,8 +120,8 @@ describe("/chat in the text framing", () => {
 
   it("answers bad input with an error line only to its sender and keeps the connection open", async () => {
     const room = uniqueRoom("badinput");
-    const sender = await connect(`/chat/${room}?name=sender`);
-    const other = await connect(`/chat/${room}?name=other`);
+    const sender = await openWorkerdSocket(`/chat/${room}?name=sender`);
+    const other = await openWorkerdSocket(`/chat/${room}?name=other`);
     try {
       await sender.nextText();
       await sender.nextText();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { connect } from "./socket.ts";
+import { openWorkerdSocket } from "../support/workerd-socket.ts";
 
 describe("WebSocket /echo", () => {
   it("sends every text and binary frame back unchanged, in order", async () => {
-    const socket = await connect("/echo");
+    const socket = await openWorkerdSocket("/echo");
     try {
       const sent: (string | Uint8Array)[] = [];
       for (let i = 0; i < 50; i++) {

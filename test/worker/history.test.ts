@@ -2,7 +2,8 @@ import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:te
 import { describe, expect, it } from "vitest";
 import { History } from "../../src/worker/room/history.ts";
 import type { ChatMessage, WelcomeMessage } from "../../src/shared/protocol.ts";
-import { connect, uniqueRoom } from "./socket.ts";
+import { openWorkerdSocket } from "../support/workerd-socket.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 
 function roomStub(room: string) {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
@@ -19,7 +20,7 @@ async function seed(room: string, count: number): Promise<void> {
 }
 
 async function welcomeOf(room: string, query: string): Promise<WelcomeMessage> {
-  const socket = await connect(`/chat/${room}?name=reader&${query}`, { json: true });
+  const socket = await openWorkerdSocket(`/chat/${room}?name=reader&${query}`, { json: true });
   try {
     return (await socket.nextJson()) as WelcomeMessage;
   } finally {
@@ -57,7 +58,7 @@ describe("history and resume", () => {
     expect((await welcomeOf(room, "history=1000")).truncated).toBe(false);
     expect((await welcomeOf(room, "since=1050")).truncated).toBe(false);
 
-    const text = await connect(`/chat/${room}?since=0`);
+    const text = await openWorkerdSocket(`/chat/${room}?since=0`);
     try {
       expect(await text.nextText()).toBe("note: older messages are no longer kept");
     } finally {
@@ -67,8 +68,8 @@ describe("history and resume", () => {
 
   it("resumes with since after a disconnect with no gap and no duplicate", async () => {
     const room = uniqueRoom("resume");
-    const writer = await connect(`/chat/${room}?name=writer`, { json: true });
-    let reader = await connect(`/chat/${room}?name=reader`, { json: true });
+    const writer = await openWorkerdSocket(`/chat/${room}?name=writer`, { json: true });
+    let reader = await openWorkerdSocket(`/chat/${room}?name=reader`, { json: true });
     try {
       await writer.nextJson();
       await reader.nextJson();
@@ -80,7 +81,7 @@ describe("history and resume", () => {
       reader.close();
       for (let i = 0; i < 5; i++) writer.sendJson({ type: "message", text: `while away ${i}` });
       for (let i = 0; i < 6; i++) await writer.nextJson();
-      reader = await connect(`/chat/${room}?name=reader&since=${seen.at(-1)}`, { json: true });
+      reader = await openWorkerdSocket(`/chat/${room}?name=reader&since=${seen.at(-1)}`, { json: true });
       const welcome = (await reader.nextJson()) as WelcomeMessage;
       seen.push(...welcome.history.map((m) => m.id));
       writer.sendJson({ type: "message", text: "after" });
@@ -96,8 +97,8 @@ describe("history and resume", () => {
 
   it("keeps sessions, names, history and ids after the object is evicted with hibernating sockets", async () => {
     const room = uniqueRoom("evict");
-    const ann = await connect(`/chat/${room}?name=ann`, { json: true });
-    const bob = await connect(`/chat/${room}?name=bob`);
+    const ann = await openWorkerdSocket(`/chat/${room}?name=ann`, { json: true });
+    const bob = await openWorkerdSocket(`/chat/${room}?name=bob`);
     try {
       await ann.nextJson();
       await ann.nextJson();
@@ -125,8 +126,8 @@ describe("history and resume", () => {
 describe("leaving while the room hibernates", () => {
   it("announces a session that closes while the object is evicted, and logs nobody twice", async () => {
     const room = uniqueRoom("hib-leave");
-    const ann = await connect(`/chat/${room}?name=ann`, { json: true });
-    const bob = await connect(`/chat/${room}?name=bob`);
+    const ann = await openWorkerdSocket(`/chat/${room}?name=ann`, { json: true });
+    const bob = await openWorkerdSocket(`/chat/${room}?name=bob`);
     try {
       await ann.nextJson();
       await ann.nextJson();
@@ -138,7 +139,7 @@ describe("leaving while the room hibernates", () => {
       expect(info).toMatchObject({ online: 1, names: ["ann"] });
       ann.sendJson({ type: "message", text: "still here" });
       expect(await ann.nextJson()).toMatchObject({ type: "message", text: "still here" });
-      expect(ann.buffered()).toEqual([]);
+      expect(ann.unread()).toEqual([]);
     } finally {
       ann.close();
       bob.close();

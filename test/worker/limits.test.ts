@@ -2,9 +2,10 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { describe, expect, it } from "vitest";
 import type { ServerMessage } from "../../src/shared/protocol.ts";
 import type { SessionAttachment } from "../../src/worker/room/session.ts";
-import { connect, uniqueRoom, type TestSocket } from "./socket.ts";
+import { openWorkerdSocket, type WorkerdTestSocket } from "../support/workerd-socket.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 
-async function drain(socket: TestSocket, count: number): Promise<ServerMessage[]> {
+async function drain(socket: WorkerdTestSocket, count: number): Promise<ServerMessage[]> {
   const out: ServerMessage[] = [];
   for (let i = 0; i < count; i++) out.push(await socket.nextJson());
   return out;
@@ -13,7 +14,7 @@ async function drain(socket: TestSocket, count: number): Promise<ServerMessage[]
 describe("rate limits", () => {
   it("lets a session send RATE_BURST at once and refuses the rest with rate_limited", async () => {
     const room = uniqueRoom("burst");
-    const socket = await connect(`/chat/${room}?name=fast`, { json: true });
+    const socket = await openWorkerdSocket(`/chat/${room}?name=fast`, { json: true });
     try {
       await socket.nextJson();
       for (let i = 0; i < 25; i++) socket.sendJson({ type: "message", text: `m${i}`, ref: `r${i}` });
@@ -29,7 +30,7 @@ describe("rate limits", () => {
 
   it("keeps the rate limit across hibernation", async () => {
     const room = uniqueRoom("burst-evict");
-    const socket = await connect(`/chat/${room}?name=fast`, { json: true });
+    const socket = await openWorkerdSocket(`/chat/${room}?name=fast`, { json: true });
     try {
       await socket.nextJson();
       for (let i = 0; i < 20; i++) socket.sendJson({ type: "message", text: `m${i}` });
@@ -44,8 +45,8 @@ describe("rate limits", () => {
 
   it("closes a session that keeps flooding with 1008 and tells the others it left", async () => {
     const room = uniqueRoom("flood");
-    const flooder = await connect(`/chat/${room}?name=flooder`, { json: true });
-    const calm = await connect(`/chat/${room}?name=calm`, { json: true });
+    const flooder = await openWorkerdSocket(`/chat/${room}?name=flooder`, { json: true });
+    const calm = await openWorkerdSocket(`/chat/${room}?name=calm`, { json: true });
     try {
       await flooder.nextJson();
       await calm.nextJson();
@@ -61,7 +62,7 @@ describe("rate limits", () => {
   });
 
   it("never counts pings against the limit", async () => {
-    const socket = await connect(`/chat/${uniqueRoom("pings")}?name=pinger`, { json: true });
+    const socket = await openWorkerdSocket(`/chat/${uniqueRoom("pings")}?name=pinger`, { json: true });
     try {
       await socket.nextJson();
       // Spaced out, so that the room (not the runtime's byte-exact auto-response) answers them.
@@ -79,8 +80,8 @@ describe("idle JSON sessions", () => {
   it("closes a JSON session silent for 60 s with 4408 idle and announces it left", async () => {
     const room = uniqueRoom("idle");
     const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
-    const silent = await connect(`/chat/${room}?name=silent`, { json: true });
-    const texter = await connect(`/chat/${room}?name=texter`);
+    const silent = await openWorkerdSocket(`/chat/${room}?name=silent`, { json: true });
+    const texter = await openWorkerdSocket(`/chat/${room}?name=texter`);
     try {
       await silent.nextJson();
       await texter.nextText();
@@ -106,14 +107,14 @@ describe("broken clients", () => {
   it("keeps relaying to everyone else while a client vanishes mid-broadcast", async () => {
     const room = uniqueRoom("broken");
     const sockets = await Promise.all(
-      ["a", "b", "c", "d"].map((name) => connect(`/chat/${room}?name=${name}`, { json: true })),
+      ["a", "b", "c", "d"].map((name) => openWorkerdSocket(`/chat/${room}?name=${name}`, { json: true })),
     );
-    const [a, b, c, d] = sockets as [TestSocket, TestSocket, TestSocket, TestSocket];
+    const [a, b, c, d] = sockets as [WorkerdTestSocket, WorkerdTestSocket, WorkerdTestSocket, WorkerdTestSocket];
     try {
       await a.nextJson();
       await drain(a, 3);
       for (let i = 0; i < 10; i++) a.sendJson({ type: "message", text: `m${i}` });
-      c.socket.close(1001, "gone");
+      c.close(1001, "gone");
       const forB = (await drain(b, 14)).filter((m) => m.type === "message").map((m) => m.text);
       expect(forB.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
       const forD: ServerMessage[] = [];

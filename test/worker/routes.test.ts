@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { isOriginAllowed } from "../../src/worker/origin.ts";
 import { JSON_SUBPROTOCOL } from "../../src/shared/protocol.ts";
-import { connect } from "./socket.ts";
+import { openWorkerdSocket } from "../support/workerd-socket.ts";
 
 describe("HTTP routes", () => {
   it("serves the chat page at / and the echo page at /echo.html without redirecting it", async () => {
@@ -41,7 +41,7 @@ describe("HTTP routes", () => {
 
 describe("WebSocket routes that refuse", () => {
   it("closes a socket to / with 4400 needs a path", async () => {
-    const socket = await connect("/");
+    const socket = await openWorkerdSocket("/");
     expect(await socket.closed()).toEqual({ code: 4400, reason: "needs a path" });
   });
 
@@ -54,19 +54,19 @@ describe("WebSocket routes that refuse", () => {
     "/chat/a/b",
     `/chat/${"x".repeat(65)}`,
   ])("closes a socket to %s with 4404 and the path", async (path) => {
-    const socket = await connect(path);
+    const socket = await openWorkerdSocket(path);
     const expected = new URL(`http://localhost${path}`).pathname;
     expect(await socket.closed()).toEqual({ code: 4404, reason: `path not found: ${expected}` });
   });
 
   it("selects no subprotocol on /echo, which speaks none", async () => {
-    const socket = await connect("/echo", { json: true });
+    const socket = await openWorkerdSocket("/echo", { json: true });
     expect(socket.protocol).toBeNull();
     socket.close();
   });
 
   it("selects chat.v1.json in the 101 of a refused socket, so the client can read the reason", async () => {
-    const socket = await connect("/nowhere", { json: true });
+    const socket = await openWorkerdSocket("/nowhere", { json: true });
     expect(socket.protocol).toBe(JSON_SUBPROTOCOL);
     expect((await socket.closed()).code).toBe(4404);
   });
@@ -81,7 +81,7 @@ describe("WebSocket routes that refuse", () => {
 
   it("lets in sockets from the page's own origin and from clients that send no origin", async () => {
     for (const origin of ["http://localhost", undefined]) {
-      const socket = await connect("/echo", origin ? { origin } : {});
+      const socket = await openWorkerdSocket("/echo", origin ? { origin } : {});
       socket.send("hi");
       expect(await socket.next()).toBe("hi");
       socket.close();
