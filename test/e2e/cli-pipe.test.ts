@@ -1,60 +1,50 @@
 // The terminal client used by scripts: standard input is a pipe. It runs as a real process
 // against a real `wrangler dev`; another real socket in the room checks what arrived.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ChatMessage, ServerMessage } from "../../src/shared/protocol.ts";
 import { runCli } from "../support/cli-process.ts";
-import { freePort, startDevServer, type DevServer } from "../support/dev-server.ts";
-import { openWs, wsUrl, type WsClient } from "../support/ws-client.ts";
+import { freePort } from "../support/dev-server.ts";
+import { chatUrl, openNodeSocket, type NodeTestSocket } from "../support/node-socket.ts";
+import { storedMessages } from "../support/room-api.ts";
 import { uniqueRoom } from "../support/rooms.ts";
+import { closeAtEnd, useDevServer } from "../support/suite.ts";
 
 // A small burst and a quick refill, so that pacing shows within seconds: a client that sent
 // everything at once would be refused over and over and dropped as a flooder (1008).
 const RATE_BURST = 5;
 const RATE_PER_SEC = 50;
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startDevServer({ vars: { RATE_BURST, RATE_PER_SEC } });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useDevServer({ vars: { RATE_BURST, RATE_PER_SEC } });
 
 /** A JSON-framing socket in `room` that sees what the client under test sends. */
-function observe(room: string): Promise<WsClient> {
-  return openWs(wsUrl(server.url, `/chat/${room}?name=observer&history=0`), { json: true });
+async function observe(room: string): Promise<NodeTestSocket> {
+  return closeAtEnd(await openNodeSocket(chatUrl(server, room, { name: "observer", history: 0 }), { json: true }));
 }
 
 describe("the terminal client reading a pipe", () => {
   it("delivers every non-blank line once and in order to another client, then exits 0", async () => {
     const room = uniqueRoom("cli-pipe");
     const observer = await observe(room);
-    try {
-      const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1} · ünïcode ✓`);
-      // Blank and whitespace-only lines are skipped; Windows line ends are not part of the text.
-      const input = lines.map((line, i) => (i % 10 === 3 ? `${line}\r\n\n   \n` : `${line}\n`)).join("");
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1} · ünïcode ✓`);
+    // Blank and whitespace-only lines are skipped; Windows line ends are not part of the text.
+    const input = lines.map((line, i) => (i % 10 === 3 ? `${line}\r\n\n   \n` : `${line}\n`)).join("");
 
-      const result = await runCli(["--url", server.url, "--room", room, "--name", "piper"], input);
+    const result = await runCli(["--url", server.url, "--room", room, "--name", "piper"], input);
 
-      expect(result.stderr).toBe("");
-      expect(result.code).toBe(0);
-      // Exiting 0 means every line came back: all of them were printed as the text framing prints them.
-      expect(result.stdout.split("\n").filter((line) => line.startsWith("from "))).toEqual(
-        lines.map((line) => `from piper: ${line}`),
-      );
-      const isMessage = (m: ServerMessage): m is ChatMessage => m.type === "message";
-      await observer.waitFor(() => observer.messages().filter(isMessage).length >= lines.length, "all 40 lines");
-      const received = observer.messages().filter(isMessage);
-      expect(received.map((m) => [m.name, m.text])).toEqual(lines.map((line) => ["piper", line]));
-      // Nothing stored twice: the room's history holds exactly these.
-      const stored = (await (await fetch(`${server.url}/api/rooms/${room}/messages`)).json()) as {
-        messages: ChatMessage[];
-      };
-      expect(stored.messages.map((m) => m.text)).toEqual(lines);
-    } finally {
-      observer.close();
-    }
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    // Exiting 0 means every line came back: all of them were printed as the text framing prints them.
+    expect(result.stdout.split("\n").filter((line) => line.startsWith("from "))).toEqual(
+      lines.map((line) => `from piper: ${line}`),
+    );
+    const isMessage = (m: ServerMessage): m is ChatMessage => m.type === "message";
+    await observer.waitFor("all 40 lines", () => observer.messages().filter(isMessage).length >= lines.length);
+    const received = observer.messages().filter(isMessage);
+    expect(received.map((m) => [m.name, m.text])).toEqual(lines.map((line) => ["piper", line]));
+    // Nothing stored twice: the room's history holds exactly these.
+    const stored = await storedMessages(server, room);
+    expect(stored.messages.map((m) => m.text)).toEqual(lines);
   });
 
   it("exits 1 and says which line when the room refuses the last line", async () => {
@@ -83,9 +73,7 @@ describe("the terminal client reading a pipe", () => {
     // The room's limit makes this take at least (count - burst) / rate seconds.
     expect(result.elapsedMs).toBeGreaterThanOrEqual(((count - RATE_BURST) / RATE_PER_SEC) * 1000 * 0.9);
     // Read back from the room's storage: every line once and in order, whatever reconnects happened.
-    const stored = (await (await fetch(`${server.url}/api/rooms/${room}/messages?limit=1000`)).json()) as {
-      messages: ChatMessage[];
-    };
+    const stored = await storedMessages(server, room, "limit=1000");
     expect(stored.messages.map((m) => m.text)).toEqual(Array.from({ length: count }, (_, i) => `paced ${i + 1}`));
   });
 

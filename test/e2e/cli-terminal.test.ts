@@ -2,27 +2,17 @@
 // client runs as a real process against a real `wrangler dev`, and a `ws` socket plays the
 // other people in the room.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { ChatMessage, ServerMessage } from "../../src/shared/protocol.ts";
 import { CLI_ENTRY } from "../support/cli-process.ts";
-import { PROJECT_ROOT, startDevServer, type DevServer } from "../support/dev-server.ts";
-import { startTmux, type TmuxSession } from "../support/tmux.ts";
-import { openWs, wsUrl, type WsClient } from "../support/ws-client.ts";
+import { PROJECT_ROOT } from "../support/dev-server.ts";
+import { chatUrl, openNodeSocket, type NodeTestSocket } from "../support/node-socket.ts";
+import { storedMessages } from "../support/room-api.ts";
 import { uniqueRoom } from "../support/rooms.ts";
+import { closeAtEnd, useDevServer } from "../support/suite.ts";
+import { startTmux, type TmuxSession } from "../support/tmux.ts";
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startDevServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-// Everything a test opens, closed after it whatever happened.
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const server = useDevServer();
 
 /** The client in a 100×30 terminal, joined to `room` as `name`. */
 async function startClient(room: string, name: string, extra: string[] = []): Promise<TmuxSession> {
@@ -30,22 +20,20 @@ async function startClient(room: string, name: string, extra: string[] = []): Pr
     [process.execPath, CLI_ENTRY, "--url", server.url, "--room", room, "--name", name, ...extra],
     { cwd: PROJECT_ROOT, columns: 100, rows: 30, env: { TERM: "xterm-256color" } },
   );
-  cleanups.push(() => terminal.kill());
+  onTestFinished(() => terminal.kill());
   await terminal.waitForScreen("the joined note", (rows) => rows.some((row) => row.includes(`joined room ${room}`)));
   return terminal;
 }
 
 /** Another person in the room, on the JSON framing. */
-async function joinAs(room: string, name: string): Promise<WsClient> {
-  const client = await openWs(wsUrl(server.url, `/chat/${room}?name=${name}&history=0`), { json: true });
-  cleanups.push(() => client.close());
-  return client;
+async function joinAs(room: string, name: string): Promise<NodeTestSocket> {
+  return closeAtEnd(await openNodeSocket(chatUrl(server, room, { name, history: 0 }), { json: true }));
 }
 
 const isMessage = (m: ServerMessage): m is ChatMessage => m.type === "message";
 
-function say(client: WsClient, text: string): void {
-  client.socket.send(JSON.stringify({ type: "message", text }));
+function say(client: NodeTestSocket, text: string): void {
+  client.sendJson({ type: "message", text });
 }
 
 describe("the terminal client in a terminal", () => {
@@ -57,7 +45,7 @@ describe("the terminal client in a terminal", () => {
     await terminal.type("hello from the terminal");
     await terminal.press("Enter");
 
-    await bob.waitFor(() => bob.messages().some(isMessage), "alice's message");
+    await bob.waitFor("alice's message", () => bob.messages().some(isMessage));
     expect(
       bob
         .messages()
@@ -76,7 +64,7 @@ describe("the terminal client in a terminal", () => {
     const room = uniqueRoom("cli-live");
     const carol = await joinAs(room, "carol");
     say(carol, "said before alice came");
-    await carol.waitFor(() => carol.messages().some(isMessage), "carol's first message");
+    await carol.waitFor("carol's first message", () => carol.messages().some(isMessage));
 
     const terminal = await startClient(room, "alice");
     let rows = await terminal.screen();
@@ -146,14 +134,7 @@ describe("the terminal client in a terminal", () => {
     // Typing goes on where the cursor was, as if nothing had happened.
     await terminal.type("f");
     await terminal.press("Enter");
-    await bob.waitFor(
-      () =>
-        bob
-          .messages()
-          .filter(isMessage)
-          .some((m) => m.name === "alice"),
-      "alice's line",
-    );
+    await bob.waitFor("alice's line", () => bob.messages().some((m) => isMessage(m) && m.name === "alice"));
     expect(
       bob
         .messages()
@@ -175,7 +156,7 @@ describe("the terminal client in a terminal", () => {
     await terminal.type("/quit");
     await terminal.press("Enter");
     await terminal.waitForScreen("exit status 0", (rows) => rows.includes("[exited 0]"));
-    await bob.waitFor(() => bob.messages().some((m) => m.type === "leave" && m.name === "alice"), "alice's leave");
+    await bob.waitFor("alice's leave", () => bob.messages().some((m) => m.type === "leave" && m.name === "alice"));
     expect(bob.messages().filter(isMessage), "/help and /quit are not sent as messages").toEqual([]);
   });
 });
@@ -196,7 +177,7 @@ describe("the terminal client when the service restarts", () => {
     await terminal.press("Enter");
     await terminal.waitForScreen("the queued count", (rows) => /1 queued\]/.test(rows.at(-1) ?? ""));
 
-    server = await startDevServer({ port: server.port, persistTo: server.persistTo });
+    await server.startAgain();
     // Said in the room while alice may still be waiting to retry: she gets it on resuming (or live).
     const bob = await joinAs(room, "bob");
     say(bob, "while you were away");
@@ -212,9 +193,7 @@ describe("the terminal client when the service restarts", () => {
     expect(rows.filter((row) => row.includes("typed while offline"))).toHaveLength(1);
     expect(rows.filter((row) => row.includes("while you were away"))).toHaveLength(1);
     expect(rows.at(-1)).toBe(`${room}>`);
-    const stored = (await (await fetch(`${server.url}/api/rooms/${room}/messages`)).json()) as {
-      messages: ChatMessage[];
-    };
+    const stored = await storedMessages(server, room);
     expect(stored.messages.filter((m) => m.text === "typed while offline")).toHaveLength(1);
   }, 90_000);
 });

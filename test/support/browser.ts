@@ -3,6 +3,7 @@
 
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { waitUntil } from "./wait.ts";
 
 /** Where Chromium is looked for when CHROMIUM_PATH is not set. */
 export const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
@@ -61,27 +62,6 @@ export async function openPage(browser: Browser, url: string, width = 1024): Pro
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   await page.goto(url, { waitUntil: "load" });
   return { context, page, problems };
-}
-
-/** Polls `check` until it holds; after `timeoutMs`, fails naming what was awaited and what was last seen. */
-export async function waitUntil(
-  description: string,
-  check: () => Promise<boolean | string> | boolean | string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = "nothing yet";
-  while (Date.now() < deadline) {
-    try {
-      const result = await check();
-      if (result === true) return;
-      last = result;
-    } catch (error) {
-      last = error instanceof Error ? error.message.split("\n")[0] : error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; last seen: ${String(last)}`);
 }
 
 /** The text of the page's role=status element. */

@@ -128,6 +128,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   throw new Error(`wrangler dev did not answer /healthz on port ${port} in time:\n${output}`);
 }
 
+/** Throws when the dev server's output shows an uncaught exception from the Worker or a room. */
+export function assertNoUncaught(server: DevServer): void {
+  const output = server.output();
+  const line = output.split("\n").find((text) => /uncaught|unhandled/i.test(text));
+  if (line !== undefined) {
+    throw new Error(`wrangler dev logged an uncaught error: ${line}\n---\n${output.slice(-4000)}`);
+  }
+}
+
 async function waitUntilClosed(port: number): Promise<void> {
   for (let i = 0; i < 50; i++) {
     try {

@@ -58,6 +58,8 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
   #close: CloseInfo | null = null;
   readonly #waiters = new Set<() => void>();
   readonly #frameListeners: ((data: string | Binary, at: number) => void)[] = [];
+  /** Frames of an unrecording socket that arrived before its first `onFrame` listener. */
+  readonly #early: Frame<Binary>[] = [];
   readonly #closeListeners: ((close: CloseInfo) => void)[] = [];
 
   constructor(raw: Raw, wire: Wire<Binary>, options: TestSocketOptions) {
@@ -81,14 +83,20 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
     return this.#close;
   }
 
-  /** Calls `listener` for every frame from now on, recorded or not. */
+  /**
+   * Calls `listener` for every frame from now on, recorded or not. The first listener of an
+   * unrecording socket also gets the frames that came before it: `ws` may deliver the first
+   * frames before the code awaiting the open can subscribe.
+   */
   onFrame(listener: (data: string | Binary, at: number) => void): void {
     this.#frameListeners.push(listener);
+    for (const { data, at } of this.#early.splice(0)) listener(data, at);
   }
 
-  /** Calls `listener` once the socket has closed. */
+  /** Calls `listener` once the socket has closed, or at once when it has already. */
   onClose(listener: (close: CloseInfo) => void): void {
-    this.#closeListeners.push(listener);
+    if (this.#close !== null) listener(this.#close);
+    else this.#closeListeners.push(listener);
   }
 
   /**
@@ -97,6 +105,11 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
    */
   waitFor<T>(what: string, ready: () => T | false | undefined, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
     return this.#wait(what, ready, timeoutMs, false);
+  }
+
+  /** Waits until a text frame equal to `line` has arrived (the text framing's lines). */
+  async waitForText(line: string, timeoutMs?: number): Promise<void> {
+    await this.waitFor(JSON.stringify(line), () => this.frames.some((frame) => frame.data === line), timeoutMs);
   }
 
   /** Resolves with the close code and reason. */
@@ -115,7 +128,7 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
       if (frame !== undefined) this.#cursor++;
       return frame?.data;
     };
-    return this.waitFor("frame", take, timeoutMs);
+    return this.waitFor("a frame", take, timeoutMs);
   }
 
   /** The next frame, which must be text. */
@@ -187,6 +200,7 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
   #receive(data: string | Binary): void {
     const at = performance.now();
     if (this.#record) (this.frames as Frame<Binary>[]).push({ data, at });
+    else if (this.#frameListeners.length === 0) this.#early.push({ data, at });
     for (const listener of this.#frameListeners) listener(data, at);
     this.#wake();
   }
@@ -222,7 +236,7 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
         }
       };
       const timer = setTimeout(
-        () => finish(() => reject(this.#failure(`no ${what} within ${timeoutMs} ms`))),
+        () => finish(() => reject(this.#failure(`timed out after ${timeoutMs} ms waiting for ${what}`))),
         timeoutMs,
       );
       this.#waiters.add(check);
