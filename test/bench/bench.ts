@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from "../support/dev-server.ts";
 import { writeChart } from "./chart.ts";
 import { startBareRelay, startChatRoom, startNodeRelay, type Running } from "./contenders.ts";
 import { openRoom, type RunResult } from "./load.ts";
-import { spread } from "./stats.ts";
+import { spread } from "../support/stats.ts";
 
 const USAGE = `npm run bench -- [options]
   --clients 10,100,500,1000   room sizes measured at each fixed load

@@ -3,7 +3,7 @@
 // Plain SVG text, so the benchmark needs no plotting library.
 
 import type { RunResult } from "./load.ts";
-import { spread } from "./stats.ts";
+import { spread } from "../support/stats.ts";
 
 const COLOURS: Record<string, string> = {
   chatroom: "#d9480f",

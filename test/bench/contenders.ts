@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort, startDevServer } from "../support/dev-server.ts";
 import type { Contender } from "./load.ts";
-import { listeningPorts, processTree, roleOf } from "./processes.ts";
+import { listeningPorts, processTree, roleOf } from "../support/processes.ts";
 
 /** A started contender. */
 export interface Running {

@@ -6,8 +6,8 @@
 import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
 import { HEARTBEAT_INTERVAL_MS, PING_FRAME } from "../../src/shared/protocol.ts";
-import { roleOf, cpuSeconds, rssBytes } from "./processes.ts";
-import { percentile } from "./stats.ts";
+import { roleOf, cpuSeconds, rssBytes } from "../support/processes.ts";
+import { percentile } from "../support/stats.ts";
 
 /** A server under test. */
 export interface Contender {

@@ -1,8 +1,10 @@
-// The few statistics the benchmark reports: percentiles of a sample, medians with ranges.
+// The few statistics the tests, the bench and the soak report: percentiles of a sample, medians
+// with ranges.
 
-/** The `p`-th percentile (0–100) of `sorted`, by the nearest-rank method; NaN when empty. */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return NaN;
+/** The `p`-th percentile (0–100) of `values`, in any order, by the nearest-rank method; NaN when empty. */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }

@@ -1,7 +1,9 @@
 // CPU time and memory of a server's process tree, read from /proc (Linux only): wrangler runs
-// workerd as a descendant, and the benchmark charges both to the contender they serve.
+// workerd as a descendant, and the benchmark charges both to the contender they serve; the
+// fault tests and the soak watch workerd's memory.
 
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import type { DevServer } from "./dev-server.ts";
 
 const TICKS_PER_SECOND = 100; // USER_HZ, which Linux fixes at 100 for /proc/<pid>/stat.
 
@@ -80,6 +82,18 @@ export function rssBytes(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Resident memory, in KiB, of the workerd processes below a dev server's wrangler: it runs two,
+ * a front proxy on the public port and the runtime that hosts the Worker and its Durable
+ * Objects, and either may be the one that buffers.
+ */
+export function workerdRssKiB(server: Pick<DevServer, "process">): number {
+  const rootPid = server.process.pid!;
+  const workerds = processTree(rootPid).filter((pid) => readStat(pid)?.comm.startsWith("workerd"));
+  if (workerds.length === 0) throw new Error(`no workerd process below pid ${rootPid}`);
+  return workerds.reduce((sum, pid) => sum + rssBytes(pid), 0) / 1024;
 }
 
 function readStat(pid: number): { comm: string; ppid: number; utime: number; stime: number } | null {
