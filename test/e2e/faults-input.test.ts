@@ -3,29 +3,29 @@
 // answer, a bystander in the same room must keep receiving throughout, and the dev server's
 // output must never show an uncaught exception.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type ErrorCode, type ServerMessage } from "../../src/shared/protocol.ts";
 import { isRoomName } from "../../src/shared/rules.ts";
-import { startDevServer, type DevServer } from "../support/dev-server.ts";
 import { Random, utf8Bytes } from "../support/fuzz.ts";
-import { assertNoUncaught, chatUrl, openProbe, uniqueRoom, type ProbeClient } from "../support/probe-client.ts";
+import { chatUrl, openNodeSocket, wsUrl, type NodeTestSocket } from "../support/node-socket.ts";
 import { rawUpgrade } from "../support/raw-upgrade.ts";
+import { roomState } from "../support/room-api.ts";
+import { uniqueRoom } from "../support/rooms.ts";
+import { closeAtEnd, useDevServer } from "../support/suite.ts";
 
 const MAX_MESSAGE_BYTES = 4096;
 const GENERATED_FRAMES = 2000;
 
-let server: DevServer;
-beforeAll(async () => {
-  // The per-session and room-wide limits are lifted here so that every generated frame gets
-  // its own answer instead of rate_limited; the floods have their own file.
-  server = await startDevServer({
-    vars: { RATE_BURST: 1_000_000, RATE_PER_SEC: 1_000_000, ROOM_DELIVERIES_PER_SEC: 100_000_000 },
-  });
+// The per-session and room-wide limits are lifted here so that every generated frame gets its
+// own answer instead of rate_limited; the floods have their own file.
+const server = useDevServer({
+  vars: { RATE_BURST: 1_000_000, RATE_PER_SEC: 1_000_000, ROOM_DELIVERIES_PER_SEC: 100_000_000 },
 });
-afterEach(() => assertNoUncaught(server));
-afterAll(async () => {
-  await server?.stop();
-});
+
+/** A socket to `url`, closed when the test ends. */
+async function open(url: string, json = false): Promise<NodeTestSocket> {
+  return closeAtEnd(await openNodeSocket(url, { json }));
+}
 
 type Expected = { kind: "error"; code: ErrorCode; ref?: string } | { kind: "message"; text: string } | { kind: "pong" };
 
@@ -178,7 +178,7 @@ function jsonCases(random: Random, count: number): Case[] {
 }
 
 /** Sends `tick N` every `everyMs` until stopped, so a bystander has something to keep receiving. */
-function chatterLoop(chatter: ProbeClient, json: boolean, everyMs: number): { stop(): number } {
+function chatterLoop(chatter: NodeTestSocket, json: boolean, everyMs: number): { stop(): number } {
   let sent = 0;
   const timer = setInterval(() => {
     const text = `tick ${sent++}`;
@@ -192,8 +192,8 @@ function chatterLoop(chatter: ProbeClient, json: boolean, everyMs: number): { st
   };
 }
 
-function messagesOf(client: ProbeClient): Extract<ServerMessage, { type: "message" }>[] {
-  return client.json().filter((frame) => frame.type === "message");
+function messagesOf(client: NodeTestSocket): Extract<ServerMessage, { type: "message" }>[] {
+  return client.messages().filter((frame) => frame.type === "message");
 }
 
 describe("generated bad input on /chat", () => {
@@ -201,161 +201,123 @@ describe("generated bad input on /chat", () => {
     const random = new Random();
     const room = uniqueRoom("fuzz-json");
     const cases = jsonCases(random, GENERATED_FRAMES);
-    const clients: ProbeClient[] = [];
-    try {
-      const bystander = await openProbe(chatUrl(server, room, { name: "bystander" }), { json: true });
-      clients.push(bystander);
-      const chatter = await openProbe(chatUrl(server, room, { name: "chatter" }), { json: true });
-      clients.push(chatter);
-      const attacker = await openProbe(chatUrl(server, room, { name: "attacker" }), { json: true });
-      clients.push(attacker);
-      await attacker.waitFor("welcome", () => attacker.json().find((f) => f.type === "welcome"));
+    const bystander = await open(chatUrl(server, room, { name: "bystander" }), true);
+    const chatter = await open(chatUrl(server, room, { name: "chatter" }), true);
+    const attacker = await open(chatUrl(server, room, { name: "attacker" }), true);
+    await attacker.waitFor("welcome", () => attacker.messages().find((f) => f.type === "welcome"));
 
-      const ticks = chatterLoop(chatter, true, 20);
-      for (const test of cases) attacker.send(test.frame);
-      // The attacker's own answers: errors, pongs and its own messages, one per frame, in order.
-      const answers = () =>
-        attacker
-          .json()
-          .filter((f) => f.type === "error" || f.type === "pong" || (f.type === "message" && f.name === "attacker"));
-      await attacker.waitFor(
-        `${cases.length} answers (seed ${random.seed})`,
-        () => (answers().length >= cases.length ? true : undefined),
-        60_000,
-      );
-      const tickCount = ticks.stop();
+    const ticks = chatterLoop(chatter, true, 20);
+    for (const test of cases) attacker.send(test.frame);
+    // The attacker's own answers: errors, pongs and its own messages, one per frame, in order.
+    const answers = () =>
+      attacker
+        .messages()
+        .filter((f) => f.type === "error" || f.type === "pong" || (f.type === "message" && f.name === "attacker"));
+    await attacker.waitFor(
+      `${cases.length} answers (seed ${random.seed})`,
+      () => answers().length >= cases.length,
+      60_000,
+    );
+    const tickCount = ticks.stop();
 
-      const got = answers();
-      expect(got.length, `seed ${random.seed}`).toBe(cases.length);
-      cases.forEach((test, i) => {
-        const answer = got[i]!;
-        const where = `frame ${i} (${test.label}), seed ${random.seed}`;
-        if (test.expect.kind === "error") {
-          expect(answer, where).toMatchObject({ type: "error", code: test.expect.code });
-          expect(answer.type === "error" ? answer.ref : undefined, where).toBe(test.expect.ref);
-        } else if (test.expect.kind === "message") {
-          expect(answer, where).toMatchObject({ type: "message", text: test.expect.text });
-        } else expect(answer, where).toEqual({ type: "pong" });
-      });
+    const got = answers();
+    expect(got.length, `seed ${random.seed}`).toBe(cases.length);
+    cases.forEach((test, i) => {
+      const answer = got[i]!;
+      const where = `frame ${i} (${test.label}), seed ${random.seed}`;
+      if (test.expect.kind === "error") {
+        expect(answer, where).toMatchObject({ type: "error", code: test.expect.code });
+        expect(answer.type === "error" ? answer.ref : undefined, where).toBe(test.expect.ref);
+      } else if (test.expect.kind === "message") {
+        expect(answer, where).toMatchObject({ type: "message", text: test.expect.text });
+      } else expect(answer, where).toEqual({ type: "pong" });
+    });
 
-      // The bystander got every valid message, nothing else, and the chatter's ticks throughout.
-      await bystander.waitFor("the last tick", () =>
-        messagesOf(bystander).some((m) => m.text === `tick ${tickCount - 1}`) ? true : undefined,
-      );
-      const seen = messagesOf(bystander);
-      expect(bystander.json().filter((f) => f.type === "error" || f.type === "pong")).toEqual([]);
-      expect(seen.filter((m) => m.name === "attacker").map((m) => m.text)).toEqual(
-        cases.flatMap((test) => (test.expect.kind === "message" ? [test.expect.text] : [])),
-      );
-      expect(seen.filter((m) => m.name === "chatter").map((m) => m.text)).toEqual(
-        Array.from({ length: tickCount }, (_, i) => `tick ${i}`),
-      );
-      const ids = seen.map((m) => m.id);
-      expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => ids[0]! + i));
-      expect(attacker.closeEvent()).toBeNull();
-    } finally {
-      clients.forEach((client) => client.close());
-    }
+    // The bystander got every valid message, nothing else, and the chatter's ticks throughout.
+    await bystander.waitFor("the last tick", () =>
+      messagesOf(bystander).some((m) => m.text === `tick ${tickCount - 1}`),
+    );
+    const seen = messagesOf(bystander);
+    expect(bystander.messages().filter((f) => f.type === "error" || f.type === "pong")).toEqual([]);
+    expect(seen.filter((m) => m.name === "attacker").map((m) => m.text)).toEqual(
+      cases.flatMap((test) => (test.expect.kind === "message" ? [test.expect.text] : [])),
+    );
+    expect(seen.filter((m) => m.name === "chatter").map((m) => m.text)).toEqual(
+      Array.from({ length: tickCount }, (_, i) => `tick ${i}`),
+    );
+    const ids = seen.map((m) => m.id);
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => ids[0]! + i));
+    expect(attacker.closeEvent()).toBeNull();
   });
 
   it("answers bad text-framing frames with error lines, relays any Unicode line as is, and the bystander keeps receiving", async () => {
     const random = new Random();
     const room = uniqueRoom("fuzz-text");
-    const clients: ProbeClient[] = [];
-    try {
-      const bystander = await openProbe(chatUrl(server, room, { name: "bystander" }));
-      clients.push(bystander);
-      const chatter = await openProbe(chatUrl(server, room, { name: "chatter" }));
-      clients.push(chatter);
-      const attacker = await openProbe(chatUrl(server, room, { name: "attacker" }));
-      clients.push(attacker);
-      await attacker.waitFor("own join", () => attacker.frames.find((f) => f.data === "attacker joined the chat!"));
+    const bystander = await open(chatUrl(server, room, { name: "bystander" }));
+    const chatter = await open(chatUrl(server, room, { name: "chatter" }));
+    const attacker = await open(chatUrl(server, room, { name: "attacker" }));
+    await attacker.waitForText("attacker joined the chat!");
 
-      const cases: { frame: string | Buffer; line: string }[] = [];
-      for (let i = 0; i < GENERATED_FRAMES / 2; i++) {
-        const kind = random.int(0, 4);
-        if (kind === 0) {
-          const text = random.pick(BLANKS).repeat(random.int(1, 4));
-          cases.push({ frame: text, line: "error: message is empty" });
-        } else if (kind === 1) {
-          cases.push({
-            frame: tooLongText(random),
-            line: `error: message is over ${MAX_MESSAGE_BYTES} bytes of UTF-8`,
-          });
-        } else if (kind === 2) {
-          cases.push({
-            frame: random.bytes(random.int(0, 512)),
-            line: "error: binary frames are not supported in /chat: send text",
-          });
-        } else {
-          // JSON-looking text is just text in this framing.
-          const text = kind === 3 ? acceptableText(random) : JSON.stringify({ type: "message", text: "not parsed" });
-          cases.push({ frame: text, line: `from attacker: ${text}` });
-        }
+    const cases: { frame: string | Buffer; line: string }[] = [];
+    for (let i = 0; i < GENERATED_FRAMES / 2; i++) {
+      const kind = random.int(0, 4);
+      if (kind === 0) {
+        const text = random.pick(BLANKS).repeat(random.int(1, 4));
+        cases.push({ frame: text, line: "error: message is empty" });
+      } else if (kind === 1) {
+        cases.push({
+          frame: tooLongText(random),
+          line: `error: message is over ${MAX_MESSAGE_BYTES} bytes of UTF-8`,
+        });
+      } else if (kind === 2) {
+        cases.push({
+          frame: random.bytes(random.int(0, 512)),
+          line: "error: binary frames are not supported in /chat: send text",
+        });
+      } else {
+        // JSON-looking text is just text in this framing.
+        const text = kind === 3 ? acceptableText(random) : JSON.stringify({ type: "message", text: "not parsed" });
+        cases.push({ frame: text, line: `from attacker: ${text}` });
       }
-      const ticks = chatterLoop(chatter, false, 20);
-      for (const test of cases) attacker.send(test.frame);
-      const own = () =>
-        attacker.frames
-          .map((f) => f.data)
-          .filter(
-            (d): d is string => typeof d === "string" && (d.startsWith("from attacker: ") || d.startsWith("error: ")),
-          );
-      await attacker.waitFor(
-        `${cases.length} answers (seed ${random.seed})`,
-        () => (own().length >= cases.length ? true : undefined),
-        60_000,
-      );
-      const tickCount = ticks.stop();
-      expect(own(), `seed ${random.seed}`).toEqual(cases.map((test) => test.line));
-
-      await bystander.waitFor("the last tick", () =>
-        bystander.frames.some((f) => f.data === `from chatter: tick ${tickCount - 1}`) ? true : undefined,
-      );
-      const lines = bystander.frames.map((f) => f.data).filter((d): d is string => typeof d === "string");
-      expect(lines.filter((line) => line.startsWith("error: "))).toEqual([]);
-      expect(lines.filter((line) => line.startsWith("from attacker: "))).toEqual(
-        cases.map((test) => test.line).filter((line) => line.startsWith("from attacker: ")),
-      );
-      expect(lines.filter((line) => line.startsWith("from chatter: "))).toEqual(
-        Array.from({ length: tickCount }, (_, i) => `from chatter: tick ${i}`),
-      );
-    } finally {
-      clients.forEach((client) => client.close());
     }
+    const ticks = chatterLoop(chatter, false, 20);
+    for (const test of cases) attacker.send(test.frame);
+    const own = () =>
+      attacker.texts().filter((line) => line.startsWith("from attacker: ") || line.startsWith("error: "));
+    await attacker.waitFor(`${cases.length} answers (seed ${random.seed})`, () => own().length >= cases.length, 60_000);
+    const tickCount = ticks.stop();
+    expect(own(), `seed ${random.seed}`).toEqual(cases.map((test) => test.line));
+
+    await bystander.waitForText(`from chatter: tick ${tickCount - 1}`);
+    const lines = bystander.texts();
+    expect(lines.filter((line) => line.startsWith("error: "))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith("from attacker: "))).toEqual(
+      cases.map((test) => test.line).filter((line) => line.startsWith("from attacker: ")),
+    );
+    expect(lines.filter((line) => line.startsWith("from chatter: "))).toEqual(
+      Array.from({ length: tickCount }, (_, i) => `from chatter: tick ${i}`),
+    );
   });
 
   it("treats a text frame that is not UTF-8 as the runtime decodes it, or closes with 1007, and serves the others either way", async () => {
     const room = uniqueRoom("bad-utf8");
-    const clients: ProbeClient[] = [];
-    try {
-      const bystander = await openProbe(chatUrl(server, room, { name: "bystander" }));
-      clients.push(bystander);
-      const attacker = await openProbe(chatUrl(server, room, { name: "attacker" }));
-      clients.push(attacker);
-      await bystander.waitFor("attacker's join", () =>
-        bystander.frames.find((f) => f.data === "attacker joined the chat!"),
-      );
-      // A text frame holding 0xFF is invalid UTF-8 (RFC 6455 §8.1); ws sends it unchecked.
-      attacker.ws.send(Buffer.from([0x61, 0xff, 0x62]), { binary: false });
-      attacker.send("after");
-      const chatter = await openProbe(chatUrl(server, room, { name: "chatter" }));
-      clients.push(chatter);
-      chatter.send("still here");
-      await bystander.waitFor("the chatter's message", () =>
-        bystander.frames.find((f) => f.data === "from chatter: still here"),
-      );
-      const lines = bystander.frames.map((f) => f.data);
-      if (attacker.closeEvent() !== null) {
-        expect(attacker.closeEvent()!.code).toBe(1007);
-        expect(lines).toContain("attacker left the chat!");
-      } else {
-        // workerd decodes with U+FFFD replacement instead of failing the connection.
-        expect(lines).toContain("from attacker: a\uFFFDb");
-        expect(lines).toContain("from attacker: after");
-      }
-    } finally {
-      clients.forEach((client) => client.close());
+    const bystander = await open(chatUrl(server, room, { name: "bystander" }));
+    const attacker = await open(chatUrl(server, room, { name: "attacker" }));
+    await bystander.waitForText("attacker joined the chat!");
+    // A text frame holding 0xFF is invalid UTF-8 (RFC 6455 §8.1); ws sends it unchecked.
+    attacker.raw.send(Buffer.from([0x61, 0xff, 0x62]), { binary: false });
+    attacker.send("after");
+    const chatter = await open(chatUrl(server, room, { name: "chatter" }));
+    chatter.send("still here");
+    await bystander.waitForText("from chatter: still here");
+    const lines = bystander.frames.map((f) => f.data);
+    if (attacker.closeEvent() !== null) {
+      expect(attacker.closeEvent()!.code).toBe(1007);
+      expect(lines).toContain("attacker left the chat!");
+    } else {
+      // workerd decodes with U+FFFD replacement instead of failing the connection.
+      expect(lines).toContain("from attacker: a\uFFFDb");
+      expect(lines).toContain("from attacker: after");
     }
   });
 });
@@ -363,166 +325,148 @@ describe("generated bad input on /chat", () => {
 describe("generated input on /echo", () => {
   it("sends back hundreds of random binary and Unicode frames unchanged and in order, up to 1 MiB, while another echo session is served", async () => {
     const random = new Random();
-    const base = server.url.replace(/^http/, "ws");
-    const clients: ProbeClient[] = [];
-    try {
-      const echo = await openProbe(`${base}/echo`);
-      clients.push(echo);
-      const other = await openProbe(`${base}/echo`);
-      clients.push(other);
-      const frames: (string | Buffer)[] = [];
-      for (let i = 0; i < 300; i++) {
-        const size = random.next() < 0.05 ? random.int(64 * 1024, 1024 * 1024) : random.int(0, 4096);
-        // Lone surrogates cannot travel in a text frame (it must be UTF-8), so text here is well-formed.
-        frames.push(random.next() < 0.5 ? random.bytes(size) : random.unicode(Math.max(1, size / 4)));
-      }
-      frames.push(random.bytes(1024 * 1024));
-      let otherSent = 0;
-      const timer = setInterval(() => other.send(`beat ${otherSent++}`), 10);
-      for (const frame of frames) echo.send(frame);
-      await echo.waitFor(
-        `${frames.length} echoes (seed ${random.seed})`,
-        () => (echo.frames.length >= frames.length ? true : undefined),
-        60_000,
-      );
-      clearInterval(timer);
-      frames.forEach((frame, i) => {
-        const back = echo.frames[i]!.data;
-        if (typeof frame === "string") expect(back, `frame ${i}, seed ${random.seed}`).toBe(frame);
-        else expect(Buffer.isBuffer(back) && back.equals(frame), `binary frame ${i}, seed ${random.seed}`).toBe(true);
-      });
-      await other.waitFor("every beat back", () => (other.frames.length >= otherSent ? true : undefined));
-      expect(other.frames.map((f) => f.data)).toEqual(Array.from({ length: otherSent }, (_, i) => `beat ${i}`));
-    } finally {
-      clients.forEach((client) => client.close());
+    const echo = await open(wsUrl(server, "/echo"));
+    const other = await open(wsUrl(server, "/echo"));
+    const frames: (string | Buffer)[] = [];
+    for (let i = 0; i < 300; i++) {
+      const size = random.next() < 0.05 ? random.int(64 * 1024, 1024 * 1024) : random.int(0, 4096);
+      // Lone surrogates cannot travel in a text frame (it must be UTF-8), so text here is well-formed.
+      frames.push(random.next() < 0.5 ? random.bytes(size) : random.unicode(Math.max(1, size / 4)));
     }
+    frames.push(random.bytes(1024 * 1024));
+    let otherSent = 0;
+    const timer = setInterval(() => other.send(`beat ${otherSent++}`), 10);
+    for (const frame of frames) echo.send(frame);
+    await echo.waitFor(
+      `${frames.length} echoes (seed ${random.seed})`,
+      () => echo.frames.length >= frames.length,
+      60_000,
+    );
+    clearInterval(timer);
+    frames.forEach((frame, i) => {
+      const back = echo.frames[i]!.data;
+      if (typeof frame === "string") expect(back, `frame ${i}, seed ${random.seed}`).toBe(frame);
+      else expect(Buffer.isBuffer(back) && back.equals(frame), `binary frame ${i}, seed ${random.seed}`).toBe(true);
+    });
+    await other.waitFor("every beat back", () => other.frames.length >= otherSent);
+    expect(other.frames.map((f) => f.data)).toEqual(Array.from({ length: otherSent }, (_, i) => `beat ${i}`));
   });
 });
 
 describe("hostile names, rooms and query parameters", () => {
   it("closes bad names and parameters with 4400, odd paths with 4404 and the path as received, and the room keeps serving", async () => {
     const room = uniqueRoom("hostile");
-    const clients: ProbeClient[] = [];
-    try {
-      const bystander = await openProbe(chatUrl(server, room, { name: "bystander" }), { json: true });
-      clients.push(bystander);
+    const bystander = await open(chatUrl(server, room, { name: "bystander" }), true);
 
-      // Query values as sent on the wire: percent-encoded, including bytes that are not UTF-8.
-      const badNames = [
-        "%00",
-        "a%07b",
-        "%E2%80%AEevil",
-        "tab%09name",
-        "line%0Abreak",
-        "zero%E2%80%8Bwidth",
-        "emoji%F0%9F%98%80",
-        "%25zz",
-        "%3Cscript%3E",
-        "x".repeat(33),
-        "a%2Fb",
-        "%ED%A0%80",
-        "%FF",
-      ];
-      const badParams = [
-        "history=-1",
-        "history=abc",
-        "history=1.5",
-        "history=1e3",
-        "since=-1",
-        "since=0x10",
-        "since=",
-        "history=%205",
-        "since=%00",
-      ];
-      const answers = await Promise.all([
-        ...badNames.map(async (name) => ({
-          what: `name=${name}`,
-          answer: await rawUpgrade(server.port, `/chat/${room}?name=${name}`),
-          code: 4400,
-          reason: /name/,
-        })),
-        ...badParams.map(async (query) => ({
-          what: query,
-          answer: await rawUpgrade(server.port, `/chat/${room}?${query}`),
-          code: 4400,
-          reason: /must be a whole number/,
-        })),
-      ]);
-      for (const { what, answer, code, reason } of answers) {
-        expect(answer.status, what).toBe(101);
-        expect(answer.close?.code, what).toBe(code);
-        expect(answer.close?.reason, what).toMatch(reason);
-      }
-
-      const oddPaths = [
-        "/chat/..%2F..%2Fetc%2Fpasswd",
-        "/chat/../chat/x",
-        "/chat/%2e%2e/%2e%2e/etc/passwd",
-        "/chat/a%00b",
-        "/chat/%41bc",
-        "/chat/",
-        "/chat//x",
-        "/chat/x/",
-        `/chat/${"a".repeat(65)}`,
-        "/chat/caf%C3%A9",
-        "/chat/x%0d%0aSet-Cookie:%20a=b",
-        "/chat/..",
-        "/chat/.",
-        `/chat/${"%F0%9F%98%80".repeat(40)}`,
-        "/%63hat/main",
-      ];
-      for (const path of oddPaths) {
-        const answer = await rawUpgrade(server.port, `${path}?name=odd`);
-        expect(answer.status, path).toBe(101);
-        // The Worker sees the path after URL parsing, which resolves dot segments (%2e too):
-        // traversal can only ever name another path of this service, never leave it.
-        const seen = new URL(path, "http://host").pathname;
-        if (seen === "/") {
-          expect(answer.close, path).toEqual({ code: 4400, reason: "needs a path" });
-          continue;
-        }
-        if (seen.startsWith("/chat/") && isRoomName(seen.slice(6))) {
-          expect(answer.close, `${path} resolves to the room ${seen}`).toBeNull();
-          continue;
-        }
-        expect(answer.close?.code, path).toBe(4404);
-        // The reason names the path as received, cut to the 123 bytes a close reason may hold.
-        const full = `path not found: ${seen}`;
-        expect(Buffer.byteLength(answer.close!.reason), path).toBeLessThanOrEqual(123);
-        if (Buffer.byteLength(full) <= 123) expect(answer.close!.reason, path).toBe(full);
-        else expect(full.startsWith(answer.close!.reason.replace(/…$/, "")), path).toBe(true);
-      }
-
-      // Odd but valid: accepted, with the rules SPEC.md gives.
-      const longRoom = await openProbe(chatUrl(server, `${room.slice(0, 8)}${"a".repeat(56)}`), { json: true });
-      clients.push(longRoom);
-      expect((await longRoom.nextJson()).type).toBe("welcome");
-      const odd = await openProbe(
-        `${chatUrl(server, room)}?name=${encodeURIComponent("  Zoe\u0308 ٣ ")}&name=second&history=99999999999999999999&since=99999999999999999999&foo=${"x".repeat(4000)}`,
-        { json: true },
-      );
-      clients.push(odd);
-      const welcome = await odd.nextJson();
-      expect(welcome).toMatchObject({ type: "welcome", you: "Zo\u00eb ٣", history: [] });
-
-      const guest = await openProbe(`${chatUrl(server, room)}?name=`, { json: true });
-      clients.push(guest);
-      expect(await guest.nextJson()).toMatchObject({
-        type: "welcome",
-        you: expect.stringMatching(/^guest-[0-9a-z]{4}$/),
-      });
-
-      // The room served its bystander all along: a message still arrives.
-      guest.send(JSON.stringify({ type: "message", text: "after the storm" }));
-      await bystander.waitFor("a message after the hostile joins", () =>
-        messagesOf(bystander).find((m) => m.text === "after the storm"),
-      );
-      // Every refused join left no ghost behind.
-      const state = (await (await fetch(`${server.url}/api/rooms/${room}`)).json()) as { online: number };
-      expect(state.online).toBe(3);
-    } finally {
-      clients.forEach((client) => client.close());
+    // Query values as sent on the wire: percent-encoded, including bytes that are not UTF-8.
+    const badNames = [
+      "%00",
+      "a%07b",
+      "%E2%80%AEevil",
+      "tab%09name",
+      "line%0Abreak",
+      "zero%E2%80%8Bwidth",
+      "emoji%F0%9F%98%80",
+      "%25zz",
+      "%3Cscript%3E",
+      "x".repeat(33),
+      "a%2Fb",
+      "%ED%A0%80",
+      "%FF",
+    ];
+    const badParams = [
+      "history=-1",
+      "history=abc",
+      "history=1.5",
+      "history=1e3",
+      "since=-1",
+      "since=0x10",
+      "since=",
+      "history=%205",
+      "since=%00",
+    ];
+    const answers = await Promise.all([
+      ...badNames.map(async (name) => ({
+        what: `name=${name}`,
+        answer: await rawUpgrade(server.port, `/chat/${room}?name=${name}`),
+        code: 4400,
+        reason: /name/,
+      })),
+      ...badParams.map(async (query) => ({
+        what: query,
+        answer: await rawUpgrade(server.port, `/chat/${room}?${query}`),
+        code: 4400,
+        reason: /must be a whole number/,
+      })),
+    ]);
+    for (const { what, answer, code, reason } of answers) {
+      expect(answer.status, what).toBe(101);
+      expect(answer.close?.code, what).toBe(code);
+      expect(answer.close?.reason, what).toMatch(reason);
     }
+
+    const oddPaths = [
+      "/chat/..%2F..%2Fetc%2Fpasswd",
+      "/chat/../chat/x",
+      "/chat/%2e%2e/%2e%2e/etc/passwd",
+      "/chat/a%00b",
+      "/chat/%41bc",
+      "/chat/",
+      "/chat//x",
+      "/chat/x/",
+      `/chat/${"a".repeat(65)}`,
+      "/chat/caf%C3%A9",
+      "/chat/x%0d%0aSet-Cookie:%20a=b",
+      "/chat/..",
+      "/chat/.",
+      `/chat/${"%F0%9F%98%80".repeat(40)}`,
+      "/%63hat/main",
+    ];
+    for (const path of oddPaths) {
+      const answer = await rawUpgrade(server.port, `${path}?name=odd`);
+      expect(answer.status, path).toBe(101);
+      // The Worker sees the path after URL parsing, which resolves dot segments (%2e too):
+      // traversal can only ever name another path of this service, never leave it.
+      const seen = new URL(path, "http://host").pathname;
+      if (seen === "/") {
+        expect(answer.close, path).toEqual({ code: 4400, reason: "needs a path" });
+        continue;
+      }
+      if (seen.startsWith("/chat/") && isRoomName(seen.slice(6))) {
+        expect(answer.close, `${path} resolves to the room ${seen}`).toBeNull();
+        continue;
+      }
+      expect(answer.close?.code, path).toBe(4404);
+      // The reason names the path as received, cut to the 123 bytes a close reason may hold.
+      const full = `path not found: ${seen}`;
+      expect(Buffer.byteLength(answer.close!.reason), path).toBeLessThanOrEqual(123);
+      if (Buffer.byteLength(full) <= 123) expect(answer.close!.reason, path).toBe(full);
+      else expect(full.startsWith(answer.close!.reason.replace(/…$/, "")), path).toBe(true);
+    }
+
+    // Odd but valid: accepted, with the rules SPEC.md gives.
+    const longRoom = await open(chatUrl(server, `${room.slice(0, 8)}${"a".repeat(56)}`), true);
+    expect((await longRoom.nextJson()).type).toBe("welcome");
+    const odd = await open(
+      `${chatUrl(server, room)}?name=${encodeURIComponent("  Zoe\u0308 ٣ ")}&name=second&history=99999999999999999999&since=99999999999999999999&foo=${"x".repeat(4000)}`,
+      true,
+    );
+    const welcome = await odd.nextJson();
+    expect(welcome).toMatchObject({ type: "welcome", you: "Zo\u00eb ٣", history: [] });
+
+    const guest = await open(`${chatUrl(server, room)}?name=`, true);
+    expect(await guest.nextJson()).toMatchObject({
+      type: "welcome",
+      you: expect.stringMatching(/^guest-[0-9a-z]{4}$/),
+    });
+
+    // The room served its bystander all along: a message still arrives.
+    guest.sendJson({ type: "message", text: "after the storm" });
+    await bystander.waitFor("a message after the hostile joins", () =>
+      messagesOf(bystander).find((m) => m.text === "after the storm"),
+    );
+    // Every refused join left no ghost behind.
+    expect((await roomState(server, room)).online).toBe(3);
   });
 
   it("answers the HTTP API's bad rooms and parameters with 400 or 404 and a JSON error", async () => {

@@ -3,55 +3,45 @@
 // own limit but together offer several times the room's fan-out must find the room responsive,
 // refusing the excess with rate_limited, with bounded memory, and normal again within seconds.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, ServerMessage } from "../../src/shared/protocol.ts";
-import { startDevServer, type DevServer } from "../support/dev-server.ts";
-import {
-  assertNoUncaught,
-  chatUrl,
-  eventually,
-  openProbe,
-  percentile,
-  sleep,
-  uniqueRoom,
-  workerdRssKiB,
-  type ProbeClient,
-} from "../support/probe-client.ts";
+import { describe, expect, it } from "vitest";
+import type { ServerMessage } from "../../src/shared/protocol.ts";
+import { chatUrl, openNodeSocket, type NodeTestSocket } from "../support/node-socket.ts";
+import { workerdRssKiB } from "../support/processes.ts";
+import { uniqueRoom } from "../support/rooms.ts";
+import { percentile } from "../support/stats.ts";
+import { closeAtEnd, useDevServer } from "../support/suite.ts";
+import { sleep, waitUntil } from "../support/wait.ts";
 
-let server: DevServer;
-beforeAll(async () => {
-  // Every limit at its default: what the overload test proves is what a deployment gets.
-  server = await startDevServer();
-});
-afterEach(() => assertNoUncaught(server));
-afterAll(async () => {
-  await server?.stop();
-});
+// Every limit at its default: what the overload test proves is what a deployment gets.
+const server = useDevServer();
+
+/** A JSON session in `room` as `name` that replays no history, closed when the test ends. */
+async function join(room: string, name: string): Promise<NodeTestSocket> {
+  return closeAtEnd(await openNodeSocket(chatUrl(server, room, { name, history: 0 }), { json: true }));
+}
 
 /** Opens `count` JSON sessions named `<label> <i>`, a few at a time. */
-async function openMany(room: string, label: string, count: number): Promise<ProbeClient[]> {
-  const clients: ProbeClient[] = [];
+async function openMany(room: string, label: string, count: number): Promise<NodeTestSocket[]> {
+  const sessions: NodeTestSocket[] = [];
   for (let i = 0; i < count; i += 25) {
-    const batch = Array.from({ length: Math.min(25, count - i) }, (_, k) =>
-      openProbe(chatUrl(server, room, { name: `${label} ${i + k}`, history: 0 }), { json: true }),
-    );
-    clients.push(...(await Promise.all(batch)));
+    const batch = Array.from({ length: Math.min(25, count - i) }, (_, k) => join(room, `${label} ${i + k}`));
+    sessions.push(...(await Promise.all(batch)));
   }
-  return clients;
+  return sessions;
 }
 
 /**
  * Every client sends one message per `everyMs` (staggered, each within its own limit) for
  * `durationMs`, with refs `<phase>-<client>-<n>`; returns when each was sent.
  */
-async function steadyTraffic(senders: ProbeClient[], phase: string, everyMs: number, durationMs: number) {
+async function steadyTraffic(senders: NodeTestSocket[], phase: string, everyMs: number, durationMs: number) {
   const sentAt = new Map<string, number>();
   const timers = senders.map((sender, i) => {
     let n = 0;
     const send = () => {
       const ref = `${phase}-${i}-${n++}`;
       sentAt.set(ref, performance.now());
-      sender.send(JSON.stringify({ type: "message", text: ref, ref }));
+      sender.sendJson({ type: "message", text: ref, ref });
     };
     let interval: ReturnType<typeof setInterval> | null = null;
     const start = setTimeout(
@@ -72,7 +62,7 @@ async function steadyTraffic(senders: ProbeClient[], phase: string, everyMs: num
 }
 
 /** Delivery latencies of one phase's messages, as `receivers` saw them. */
-function latencies(receivers: ProbeClient[], phase: string, sentAt: Map<string, number>): number[] {
+function latencies(receivers: NodeTestSocket[], phase: string, sentAt: Map<string, number>): number[] {
   const result: number[] = [];
   for (const receiver of receivers) {
     for (const frame of receiver.frames) {
@@ -85,9 +75,9 @@ function latencies(receivers: ProbeClient[], phase: string, sentAt: Map<string, 
   return result;
 }
 
-function refusals(clients: ProbeClient[], phase: string): number {
+function refusals(clients: NodeTestSocket[], phase: string): number {
   return clients
-    .flatMap((client) => client.json())
+    .flatMap((client) => client.messages())
     .filter((f) => f.type === "error" && f.code === "rate_limited" && f.ref?.startsWith(`${phase}-`)).length;
 }
 
@@ -95,22 +85,21 @@ function refusals(clients: ProbeClient[], phase: string): number {
  * A flooder: `burst` frames every `everyMs`, or as fast as its socket takes them when `everyMs`
  * is 0; with `reconnect`, it comes back at once whenever the room closes it.
  */
-function startFlooder(room: string, burst: number, everyMs: number, reconnect: boolean, clients: ProbeClient[]) {
+function startFlooder(room: string, burst: number, everyMs: number, reconnect: boolean) {
   let flooding = true;
   const closes: number[] = [];
   let refused = 0;
   const done = (async () => {
     while (flooding) {
-      const flooder = await openProbe(chatUrl(server, room, { name: "flooder", history: 0 }), { json: true });
-      clients.push(flooder);
+      const flooder = await join(room, "flooder");
       while (flooding && flooder.closeEvent() === null) {
-        if (flooder.ws.readyState === flooder.ws.OPEN && flooder.ws.bufferedAmount < 64 * 1024) {
+        if (flooder.raw.readyState === flooder.raw.OPEN && flooder.raw.bufferedAmount < 64 * 1024) {
           for (let i = 0; i < burst; i++) flooder.send('{"type":"message","text":"flood"}');
         }
         await (everyMs > 0 ? sleep(everyMs) : new Promise((resolve) => setImmediate(resolve)));
       }
       if (flooder.closeEvent() !== null) closes.push(flooder.closeEvent()!.code);
-      refused += flooder.json().filter((f) => f.type === "error" && f.code === "rate_limited").length;
+      refused += flooder.messages().filter((f) => f.type === "error" && f.code === "rate_limited").length;
       flooder.close();
       if (!reconnect) break;
     }
@@ -133,43 +122,37 @@ describe("flood fairness", () => {
     { retry: 2 },
     async () => {
       const room = uniqueRoom("flood");
-      const clients: ProbeClient[] = [];
-      try {
-        const normals = await openMany(room, "normal", 50);
-        clients.push(...normals);
-        await eventually("50 welcomes", () => normals.every((c) => c.frames.length > 0));
+      const normals = await openMany(room, "normal", 50);
+      await waitUntil("50 welcomes", () => normals.every((c) => c.frames.length > 0));
 
-        const quietSent = await steadyTraffic(normals, "quiet", 1_000, 6_000);
-        await sleep(500);
-        const quiet = latencies(normals, "quiet", quietSent);
+      const quietSent = await steadyTraffic(normals, "quiet", 1_000, 6_000);
+      await sleep(500);
+      const quiet = latencies(normals, "quiet", quietSent);
 
-        // 250 frames a second against a limit of 5, from one session until the room closes it.
-        const flooder = startFlooder(room, 5, 20, false, clients);
-        const floodSent = await steadyTraffic(normals, "flooded", 1_000, 6_000);
-        const { closes, refused } = await flooder.stop();
-        await sleep(500);
-        const flooded = latencies(normals, "flooded", floodSent);
+      // 250 frames a second against a limit of 5, from one session until the room closes it.
+      const flooder = startFlooder(room, 5, 20, false);
+      const floodSent = await steadyTraffic(normals, "flooded", 1_000, 6_000);
+      const { closes, refused } = await flooder.stop();
+      await sleep(500);
+      const flooded = latencies(normals, "flooded", floodSent);
 
-        const p99Quiet = percentile(quiet, 99);
-        const p99Flooded = percentile(flooded, 99);
-        console.log(
-          `flood at 250/s: p99 quiet ${p99Quiet.toFixed(1)} ms, flooded ${p99Flooded.toFixed(1)} ms; flooder closed ${closes.length}x (${[...new Set(closes)].join()}), ${refused} rate_limited`,
-        );
-        // Every normal message reached all 50, and none was refused.
-        expect(quiet.length).toBe(quietSent.size * 50);
-        expect(flooded.length).toBe(floodSent.size * 50);
-        expect(refusals(normals, "flooded")).toBe(0);
-        expect(refused).toBeGreaterThanOrEqual(100);
-        expect(closes.length).toBe(1);
-        expect(closes.every((code) => code === 1008)).toBe(true);
-        // SPEC.md: a flood must not slow the others noticeably: 2x of quiet. When quiet is a few
-        // milliseconds, 50 ms more are allowed: the flooder's first 20 messages are within its
-        // burst allowance and fan out to 50 sessions at once, a 1 000-delivery hiccup that any
-        // chatter's legitimate burst costs too. An unlimited flood costs seconds, not 50 ms.
-        expect(p99Flooded).toBeLessThanOrEqual(Math.max(2 * p99Quiet, p99Quiet + 50));
-      } finally {
-        clients.forEach((client) => client.close());
-      }
+      const p99Quiet = percentile(quiet, 99);
+      const p99Flooded = percentile(flooded, 99);
+      console.log(
+        `flood at 250/s: p99 quiet ${p99Quiet.toFixed(1)} ms, flooded ${p99Flooded.toFixed(1)} ms; flooder closed ${closes.length}x (${[...new Set(closes)].join()}), ${refused} rate_limited`,
+      );
+      // Every normal message reached all 50, and none was refused.
+      expect(quiet.length).toBe(quietSent.size * 50);
+      expect(flooded.length).toBe(floodSent.size * 50);
+      expect(refusals(normals, "flooded")).toBe(0);
+      expect(refused).toBeGreaterThanOrEqual(100);
+      expect(closes.length).toBe(1);
+      expect(closes.every((code) => code === 1008)).toBe(true);
+      // SPEC.md: a flood must not slow the others noticeably: 2x of quiet. When quiet is a few
+      // milliseconds, 50 ms more are allowed: the flooder's first 20 messages are within its
+      // burst allowance and fan out to 50 sessions at once, a 1 000-delivery hiccup that any
+      // chatter's legitimate burst costs too. An unlimited flood costs seconds, not 50 ms.
+      expect(p99Flooded).toBeLessThanOrEqual(Math.max(2 * p99Quiet, p99Quiet + 50));
     },
   );
 });
@@ -180,63 +163,56 @@ describe("overload", () => {
     { retry: 2 },
     async () => {
       const room = uniqueRoom("overload");
-      const clients: ProbeClient[] = [];
+      // 150 sessions × 4 messages a second (each within its 5 a second) × 150 recipients =
+      // 90 000 deliveries a second offered: 18 times this server's budget, and several times
+      // what the room could fan out at all.
+      const senders = await openMany(room, "sender", 150);
+      await waitUntil("150 welcomes", () => senders.every((c) => c.frames.length > 0));
+      const rssStart = workerdRssKiB(server);
+      let rssPeak = rssStart;
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, workerdRssKiB(server))), 500);
+      let loadSent: Map<string, number>;
       try {
-        // 150 sessions × 4 messages a second (each within its 5 a second) × 150 recipients =
-        // 90 000 deliveries a second offered: 18 times this server's budget, and several times
-        // what the room could fan out at all.
-        const senders = await openMany(room, "sender", 150);
-        clients.push(...senders);
-        await eventually("150 welcomes", () => senders.every((c) => c.frames.length > 0));
-        const rssStart = workerdRssKiB(server);
-        let rssPeak = rssStart;
-        const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, workerdRssKiB(server))), 500);
-        let loadSent: Map<string, number>;
-        try {
-          loadSent = await steadyTraffic(senders, "load", 250, 8_000);
-        } finally {
-          clearInterval(sampler);
-        }
-        await sleep(1_000);
-        // Parsed once: these sessions hold tens of thousands of frames.
-        const acceptedRefs = new Set(
-          senders[0]!.json().flatMap((f) => (f.type === "message" && f.ref?.startsWith("load-") ? [f.ref] : [])),
-        );
-        const loaded = latencies(senders.slice(0, 10), "load", loadSent);
-        const refused = refusals(senders, "load");
-
-        // After the load: a few messages go through at once, to everyone, unrefused.
-        await sleep(2_000);
-        const afterSent = await steadyTraffic(senders.slice(0, 5), "after", 1_000, 1_000);
-        const afterCount = (client: ProbeClient) =>
-          client.frames.filter(
-            (f) =>
-              typeof f.data === "string" && f.data.includes('"type":"message"') && f.data.includes('"ref":"after-'),
-          ).length;
-        let afterArrived = true;
-        try {
-          await eventually(
-            "the after-load messages everywhere",
-            () => senders.every((c) => afterCount(c) === afterSent.size),
-            15_000,
-          );
-        } catch {
-          afterArrived = false;
-        }
-        const after = latencies(senders, "after", afterSent);
-        console.log(
-          `overload: offered ${loadSent.size} messages (${((loadSent.size * 150) / 8).toFixed(0)} deliveries/s), accepted ${acceptedRefs.size}, refused ${refused}; accepted p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms; after: ${after.length} of ${afterSent.size * 150} deliveries, p99 ${percentile(after, 99).toFixed(1)} ms; workerd RSS ${(rssStart / 1024).toFixed(0)} → peak ${(rssPeak / 1024).toFixed(0)} MiB`,
-        );
-        expect(afterArrived, "the room back to normal within seconds").toBe(true);
-        expect(refused).toBeGreaterThan(loadSent.size / 2);
-        expect(acceptedRefs.size + refused).toBe(loadSent.size);
-        expect(percentile(loaded, 99), "p99 of accepted messages, ms").toBeLessThan(1_000);
-        expect(rssPeak - rssStart, "workerd memory growth, KiB").toBeLessThan(256 * 1024);
-        expect(refusals(senders, "after")).toBe(0);
-        expect(percentile(after, 99), "p99 after the load, ms").toBeLessThan(250);
+        loadSent = await steadyTraffic(senders, "load", 250, 8_000);
       } finally {
-        clients.forEach((client) => client.close());
+        clearInterval(sampler);
       }
+      await sleep(1_000);
+      // Parsed once: these sessions hold tens of thousands of frames.
+      const acceptedRefs = new Set(
+        senders[0]!.messages().flatMap((f) => (f.type === "message" && f.ref?.startsWith("load-") ? [f.ref] : [])),
+      );
+      const loaded = latencies(senders.slice(0, 10), "load", loadSent);
+      const refused = refusals(senders, "load");
+
+      // After the load: a few messages go through at once, to everyone, unrefused.
+      await sleep(2_000);
+      const afterSent = await steadyTraffic(senders.slice(0, 5), "after", 1_000, 1_000);
+      const afterCount = (client: NodeTestSocket) =>
+        client.frames.filter(
+          (f) => typeof f.data === "string" && f.data.includes('"type":"message"') && f.data.includes('"ref":"after-'),
+        ).length;
+      let afterArrived = true;
+      try {
+        await waitUntil(
+          "the after-load messages everywhere",
+          () => senders.every((c) => afterCount(c) === afterSent.size),
+          15_000,
+        );
+      } catch {
+        afterArrived = false;
+      }
+      const after = latencies(senders, "after", afterSent);
+      console.log(
+        `overload: offered ${loadSent.size} messages (${((loadSent.size * 150) / 8).toFixed(0)} deliveries/s), accepted ${acceptedRefs.size}, refused ${refused}; accepted p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms; after: ${after.length} of ${afterSent.size * 150} deliveries, p99 ${percentile(after, 99).toFixed(1)} ms; workerd RSS ${(rssStart / 1024).toFixed(0)} → peak ${(rssPeak / 1024).toFixed(0)} MiB`,
+      );
+      expect(afterArrived, "the room back to normal within seconds").toBe(true);
+      expect(refused).toBeGreaterThan(loadSent.size / 2);
+      expect(acceptedRefs.size + refused).toBe(loadSent.size);
+      expect(percentile(loaded, 99), "p99 of accepted messages, ms").toBeLessThan(1_000);
+      expect(rssPeak - rssStart, "workerd memory growth, KiB").toBeLessThan(256 * 1024);
+      expect(refusals(senders, "after")).toBe(0);
+      expect(percentile(after, 99), "p99 after the load, ms").toBeLessThan(250);
     },
   );
 });

@@ -3,17 +3,16 @@
 // the terminal client use; each must resume with `since` and see every message once, in order,
 // and the history after the restart must hold every message that anyone saw before it.
 
-import { afterAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
-import { ChatConnection, type SocketLike } from "../../src/client/chat-connection.ts";
+import { describe, expect, it } from "vitest";
+import { NodeSocketOpener } from "../../src/cli/node-socket.ts";
+import { ChatConnection } from "../../src/client/chat-connection.ts";
 import type { ChatMessage } from "../../src/shared/protocol.ts";
-import { startDevServer, type DevServer } from "../support/dev-server.ts";
-import { assertNoUncaught, eventually, roomState, sleep, uniqueRoom } from "../support/probe-client.ts";
+import { roomState, storedMessages } from "../support/room-api.ts";
+import { uniqueRoom } from "../support/rooms.ts";
+import { useDevServer } from "../support/suite.ts";
+import { sleep, waitUntil } from "../support/wait.ts";
 
-const servers: DevServer[] = [];
-afterAll(async () => {
-  for (const server of servers) await server.stop();
-});
+const server = useDevServer();
 
 interface Chatter {
   connection: ChatConnection;
@@ -24,17 +23,8 @@ interface Chatter {
   resumes: number;
 }
 
-function openSocket(url: string, protocol: string): SocketLike {
-  const socket = new WebSocket(url, [protocol], { handshakeTimeout: 5_000 });
-  // Without a listener, ws would throw a refused connection (the server is down) as an error.
-  socket.on("error", () => {});
-  return socket as WebSocket & SocketLike;
-}
-
 describe("restart during steady traffic", () => {
   it("loses, repeats and reorders nothing for any client, and the history keeps every message anyone saw", async () => {
-    const first = await startDevServer();
-    servers.push(first);
     const room = uniqueRoom("restart");
     const chatters: Chatter[] = Array.from({ length: 8 }, (_, i) => {
       const chatter: Chatter = {
@@ -42,11 +32,12 @@ describe("restart during steady traffic", () => {
         sentTexts: [],
         resumes: 0,
         connection: new ChatConnection({
-          url: first.url,
+          url: server.url,
           room,
           name: `chatter ${i}`,
           history: 0,
-          openSocket,
+          // The terminal client's own opener: what a person's reconnects go through.
+          openSocket: new NodeSocketOpener().open,
           events: {
             message: (message) => chatter.seen.push(message),
             welcome: (_welcome, resumed) => {
@@ -60,7 +51,7 @@ describe("restart during steady traffic", () => {
     let sending: ReturnType<typeof setInterval> | null = null;
     try {
       chatters.forEach((chatter) => chatter.connection.start());
-      await eventually("all 8 connected", () => chatters.every((c) => c.connection.state.kind === "connected"));
+      await waitUntil("all 8 connected", () => chatters.every((c) => c.connection.state.kind === "connected"));
 
       // Steady traffic: each client types a line every 300 ms, online or not (the core queues).
       let tick = 0;
@@ -75,14 +66,13 @@ describe("restart during steady traffic", () => {
       await sleep(3_000);
 
       const seenBeforeStop = new Map<number, string>();
-      await first.stop();
+      await server.stop();
       for (const chatter of chatters) for (const message of chatter.seen) seenBeforeStop.set(message.id, message.text);
       expect(seenBeforeStop.size).toBeGreaterThan(20);
       await sleep(1_000);
-      const second = await startDevServer({ persistTo: first.persistTo, port: first.port });
-      servers.push(second);
+      await server.startAgain();
 
-      await eventually(
+      await waitUntil(
         "every client resumed",
         () => chatters.every((c) => c.resumes > 0 && c.connection.state.kind === "connected"),
         45_000,
@@ -90,13 +80,13 @@ describe("restart during steady traffic", () => {
       await sleep(3_000);
       clearInterval(sending);
       sending = null;
-      await eventually(
+      await waitUntil(
         "every line acknowledged",
         () => chatters.every((c) => c.connection.pending.length === 0),
         30_000,
       );
-      const lastId = (await roomState(second, room)).lastMessageId;
-      await eventually("every client at the room's last id", () => chatters.every((c) => c.seen.at(-1)?.id === lastId));
+      const lastId = (await roomState(server, room)).lastMessageId;
+      await waitUntil("every client at the room's last id", () => chatters.every((c) => c.seen.at(-1)?.id === lastId));
 
       // Each client's view: ids 1..last, each once, in order.
       chatters.forEach((chatter, i) => {
@@ -106,15 +96,13 @@ describe("restart during steady traffic", () => {
         ).toEqual(Array.from({ length: lastId }, (_, k) => k + 1));
       });
       // The history after the restart: everything anyone saw before the stop, same text.
-      const response = await fetch(`${second.url}/api/rooms/${room}/messages?since=0&limit=1000`);
-      const stored = ((await response.json()) as { messages: ChatMessage[] }).messages;
+      const stored = (await storedMessages(server, room, "since=0&limit=1000")).messages;
       expect(stored.map((m) => m.id)).toEqual(Array.from({ length: lastId }, (_, k) => k + 1));
       const storedText = new Map(stored.map((m) => [m.id, m.text]));
       for (const [id, text] of seenBeforeStop) expect(storedText.get(id), `message ${id}`).toBe(text);
       // Every line typed was stored exactly once: resends after the restart made no duplicate.
       const typed = chatters.flatMap((c) => c.sentTexts).sort();
       expect(stored.map((m) => m.text).sort()).toEqual(typed);
-      assertNoUncaught(second);
     } finally {
       if (sending !== null) clearInterval(sending);
       chatters.forEach((chatter) => chatter.connection.stop());

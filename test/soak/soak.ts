@@ -6,18 +6,14 @@
 
 import { arch, cpus, hostname, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import type { ServerMessage } from "../../src/shared/protocol.ts";
+import { parseServerFrame } from "../../src/shared/frames.ts";
 import { startDevServer } from "../support/dev-server.ts";
-import {
-  chatUrl,
-  openProbe,
-  percentile,
-  roomState,
-  sleep,
-  uniqueRoom,
-  workerdRssKiB,
-  type ProbeClient,
-} from "../support/probe-client.ts";
+import { chatUrl, openNodeSocket, type NodeTestSocket } from "../support/node-socket.ts";
+import { workerdRssKiB } from "../support/processes.ts";
+import { roomState } from "../support/room-api.ts";
+import { uniqueRoom } from "../support/rooms.ts";
+import { percentile } from "../support/stats.ts";
+import { sleep } from "../support/wait.ts";
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +35,7 @@ if (![minutes, clientCount, roomCount, intervalMs].every((n) => Number.isFinite(
 interface SoakClient {
   index: number;
   room: string;
-  probe: ProbeClient;
+  socket: NodeTestSocket;
   sent: number;
   /** Messages of its own the room refused (rate_limited or other errors). */
   refused: number;
@@ -68,25 +64,26 @@ try {
     const room = rooms[i % roomCount]!;
     // history=0: every client joins an empty room before traffic starts, so it must see ids 1..last.
     // Frames are counted here as they come, not kept: a long soak receives millions.
-    const probe = await openProbe(chatUrl(server, room, { name: `soak ${i}`, history: 0 }), {
+    const socket = await openNodeSocket(chatUrl(server, room, { name: `soak ${i}`, history: 0 }), {
       json: true,
       record: false,
     });
-    const client: SoakClient = { index: i, room, probe, sent: 0, refused: 0, ids: [] };
+    const client: SoakClient = { index: i, room, socket, sent: 0, refused: 0, ids: [] };
     clients.push(client);
-    probe.ws.on("message", (data: Buffer) => {
-      const at = performance.now();
-      const frame = JSON.parse(data.toString("utf8")) as ServerMessage;
-      if (frame.type === "error") client.refused++;
-      if (frame.type !== "message") return;
-      client.ids.push(frame.id);
-      // Every client must see the same text under the same id.
-      const key = `${room}#${frame.id}`;
-      const known = textById.get(key);
-      if (known === undefined) textById.set(key, frame.text);
-      else if (known !== frame.text) mismatched++;
-      const start = frame.ref === undefined ? undefined : sentAt.get(frame.ref);
-      if (start !== undefined) latencies.push(at - start);
+    socket.onFrame((data, at) => {
+      if (typeof data !== "string") return;
+      for (const frame of parseServerFrame(data)) {
+        if (frame.type === "error") client.refused++;
+        if (frame.type !== "message") continue;
+        client.ids.push(frame.id);
+        // Every client must see the same text under the same id.
+        const key = `${room}#${frame.id}`;
+        const known = textById.get(key);
+        if (known === undefined) textById.set(key, frame.text);
+        else if (known !== frame.text) mismatched++;
+        const start = frame.ref === undefined ? undefined : sentAt.get(frame.ref);
+        if (start !== undefined) latencies.push(at - start);
+      }
     });
   }
   const rssStart = workerdRssKiB(server);
@@ -97,10 +94,10 @@ try {
   for (const client of clients) {
     const tick = () => {
       if (Date.now() >= endAt) return;
-      if (client.probe.ws.readyState === client.probe.ws.OPEN) {
+      if (client.socket.raw.readyState === client.socket.raw.OPEN) {
         const ref = `c${client.index}-${client.sent}`;
         sentAt.set(ref, performance.now());
-        client.probe.send(JSON.stringify({ type: "message", text: `hello ${client.sent} from ${client.index}`, ref }));
+        client.socket.sendJson({ type: "message", text: `hello ${client.sent} from ${client.index}`, ref });
         client.sent++;
       }
       // Jitter keeps the clients from sending in lockstep, as real users would.
@@ -144,7 +141,7 @@ try {
       previous = Math.max(previous, id);
     }
     for (let id = 1; id <= lastIds.get(client.room)!; id++) if (!seen.has(id)) lost++;
-    if (client.probe.closeEvent() !== null) unexpectedCloses++;
+    if (client.socket.closeEvent() !== null) unexpectedCloses++;
   }
   const rssEnd = workerdRssKiB(server);
   const sent = clients.reduce((sum, c) => sum + c.sent, 0);
@@ -172,7 +169,7 @@ try {
   process.exitCode = failed ? 1 : 0;
 } finally {
   timers.forEach(clearTimeout);
-  for (const client of clients) client.probe.close();
+  for (const client of clients) client.socket.close();
   await server.stop();
 }
 
