@@ -4,10 +4,12 @@
 // be compared with the receive time of every copy.
 
 import { performance } from "node:perf_hooks";
-import { WebSocket } from "ws";
+import { parseServerFrame } from "../../src/shared/frames.ts";
 import { HEARTBEAT_INTERVAL_MS, PING_FRAME } from "../../src/shared/protocol.ts";
+import { chatUrl, openNodeSocket, type NodeTestSocket } from "../support/node-socket.ts";
 import { roleOf, cpuSeconds, rssBytes } from "../support/processes.ts";
 import { percentile } from "../support/stats.ts";
+import { sleep } from "../support/wait.ts";
 
 /** A server under test. */
 export interface Contender {
@@ -58,7 +60,7 @@ export interface RunResult {
 }
 
 interface Client {
-  socket: WebSocket;
+  socket: NodeTestSocket;
   /** `sender * 2^20 + seq` of every copy received, to tell duplicates. */
   seen: Set<number>;
 }
@@ -69,13 +71,9 @@ export interface Room {
   close(): Promise<void>;
 }
 
-/** The fields of a JSON server frame that the benchmark reads. */
-interface Frame {
-  type: string;
-  text?: string;
-}
-
 const MARK = "m ";
+/** How long one client may take from its connect to its welcome. */
+const JOIN_TIMEOUT_MS = 120_000;
 const SEQ_SPAN = 2 ** 20;
 
 /** Connects `options.clients` clients to a fresh room of `contender`; `progress` gets a line now and then. */
@@ -85,8 +83,7 @@ export async function openRoom(
   progress: (line: string) => void,
 ): Promise<Room> {
   const name = `bench-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const base = contender.url.replace(/^http/, "ws") + `/chat/${name}`;
-  if (contender.json && options.history > 0) await fillHistory(base, options.history);
+  if (contender.json && options.history > 0) await fillHistory(chatUrl(contender, name), options.history);
 
   // Counters of the current measurement; reset by each one.
   let latencies: number[] = [];
@@ -112,16 +109,16 @@ export async function openRoom(
   // Real clients ping every 20 s, and the room closes a JSON session silent for 60 s (4408). A
   // big room takes about a minute to fill here, so without pings its first clients, the
   // senders, would be closed before the measurement starts.
-  const opened: WebSocket[] = [];
+  const opened: NodeTestSocket[] = [];
   const heartbeat = contender.json
     ? setInterval(() => {
-        for (const socket of opened) if (socket.readyState === WebSocket.OPEN) socket.send(PING_FRAME);
+        for (const socket of opened) if (socket.raw.readyState === socket.raw.OPEN) socket.send(PING_FRAME);
       }, HEARTBEAT_INTERVAL_MS)
     : null;
   for (let i = 0; i < options.clients; i++) {
     const wait = connectStart + (i * 1000) / options.connectsPerSec - performance.now();
     if (wait > 0) await sleep(wait);
-    const url = `${base}?name=b${i}${contender.batch ? "&batch=1" : ""}`;
+    const url = chatUrl(contender, name, { name: `b${i}`, ...(contender.batch ? { batch: 1 } : {}) });
     const onFrame = (): void => {
       frames++;
       lastFrameAt = performance.now();
@@ -139,8 +136,8 @@ export async function openRoom(
   const closedByServer: Record<string, number> = {};
   let closing = false;
   for (const { socket } of clients) {
-    socket.on("close", (code, reason) => {
-      const key = `${code} ${reason.toString()}`.trim();
+    socket.onClose(({ code, reason }) => {
+      const key = `${code} ${reason}`.trim();
       if (!closing) closedByServer[key] = (closedByServer[key] ?? 0) + 1;
     });
   }
@@ -150,8 +147,7 @@ export async function openRoom(
   const settleStart = performance.now();
   while (performance.now() - lastFrameAt < 500 && performance.now() - settleStart < 60_000) await sleep(50);
   const rssBytesPerConnection = (rssBytes(contender.memoryPid) - rssBefore) / options.clients;
-  const joinSorted = Float64Array.from(joins).sort();
-  const joinMs = { p50: percentile(joinSorted, 50), p99: percentile(joinSorted, 99), max: percentile(joinSorted, 100) };
+  const joinMs = { p50: percentile(joins, 50), p99: percentile(joins, 99), max: percentile(joins, 100) };
   const senders = clients.slice(0, Math.min(options.senders, clients.length));
   let sent = 0; // over the room's life, so that sequence numbers never repeat
 
@@ -174,7 +170,9 @@ export async function openRoom(
       for (; sent < due; sent++) {
         const sender = sent % senders.length;
         const text = `${MARK}${sender} ${Math.floor(sent / senders.length)} ${performance.now().toFixed(3)}`;
-        senders[sender]!.socket.send(contender.json ? JSON.stringify({ type: "message", text }) : text);
+        const { socket } = senders[sender]!;
+        if (contender.json) socket.sendJson({ type: "message", text });
+        else socket.send(text);
       }
       if (now >= nextReport) {
         progress(`${contender.name} ${clients.length} clients @ ${deliveriesPerSec}/s: ${latencies.length} received`);
@@ -197,7 +195,6 @@ export async function openRoom(
       const name = roleOf(pid);
       cpuMicrosByProcess[name] = (cpuMicrosByProcess[name] ?? 0) + (used * 1e6) / unique;
     });
-    const sorted = Float64Array.from(latencies).sort();
     return {
       contender: contender.name,
       clients: clients.length,
@@ -212,10 +209,10 @@ export async function openRoom(
       lost: Math.max(0, expected - unique),
       duplicated,
       latencyMs: {
-        p50: percentile(sorted, 50),
-        p90: percentile(sorted, 90),
-        p99: percentile(sorted, 99),
-        max: percentile(sorted, 100),
+        p50: percentile(latencies, 50),
+        p90: percentile(latencies, 90),
+        p99: percentile(latencies, 99),
+        max: percentile(latencies, 100),
       },
       closedByServer: { ...closedByServer },
       deliveriesPerFrame: latencies.length / frames,
@@ -235,25 +232,30 @@ export async function openRoom(
 }
 
 /** Stores `count` messages in the room through one short-lived JSON client. */
-async function fillHistory(base: string, count: number): Promise<void> {
-  const socket = new WebSocket(`${base}?name=filler&history=0`, "chat.v1.json", { perMessageDeflate: false });
-  await new Promise<void>((resolve, reject) => {
-    let acked = 0;
-    socket.on("error", reject);
-    socket.on("open", () => {
-      for (let i = 0; i < count; i++) socket.send(JSON.stringify({ type: "message", text: `history ${i}` }));
-    });
-    socket.on("message", (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; code?: string };
-      if (frame.type === "error") reject(new Error(`filling the history was refused: ${frame.code}`));
-      if (frame.type === "message" && ++acked === count) resolve();
-    });
-  });
-  socket.close();
-  await new Promise((resolve) => socket.once("close", resolve));
+async function fillHistory(url: string, count: number): Promise<void> {
+  const filler = await openNodeSocket(`${url}?name=filler&history=0`, { json: true });
+  try {
+    for (let i = 0; i < count; i++) filler.sendJson({ type: "message", text: `history ${i}` });
+    await filler.waitFor(
+      `${count} messages stored`,
+      () => {
+        const refused = filler.messages().find((message) => message.type === "error");
+        if (refused !== undefined) throw new Error(`filling the history was refused: ${refused.code}`);
+        return filler.messages().filter((message) => message.type === "message").length === count;
+      },
+      60_000,
+    );
+  } finally {
+    filler.close();
+    await filler.closed().catch(() => {});
+  }
 }
 
-function connect(
+/**
+ * Opens one client, which counts as joined at its welcome (JSON) or its open (text), and hands
+ * every frame to the counters; frames are not kept, since a run receives millions.
+ */
+async function connect(
   url: string,
   json: boolean,
   joins: number[],
@@ -262,48 +264,32 @@ function connect(
   onFrame: () => void,
 ): Promise<Client> {
   const startedAt = performance.now();
-  const socket = json
-    ? new WebSocket(url, "chat.v1.json", { perMessageDeflate: false })
-    : new WebSocket(url, { perMessageDeflate: false });
+  const socket = await openNodeSocket(url, { json, record: false, handshakeMs: JOIN_TIMEOUT_MS });
   const client: Client = { socket, seen: new Set() };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${url}: no welcome within 120 s`)), 120_000);
-    const joined = (): void => {
-      clearTimeout(timer);
-      joins.push(performance.now() - startedAt);
-      resolve(client);
-    };
-    socket.on("error", (error) => reject(new Error(`${url}: ${error.message}`)));
-    socket.on("close", (code, reason) => reject(new Error(`${url}: closed with ${code} ${reason.toString()}`)));
-    if (!json) socket.on("open", joined);
-    socket.on("message", (data) => {
-      const now = performance.now();
-      const frame = data.toString();
-      onFrame();
-      if (!json) {
-        const colon = frame.indexOf(": ");
-        if (frame.startsWith("from ") && colon > 0) onText(client, frame.slice(colon + 2), now);
-        else if (frame.startsWith("error: ")) onRefused();
-        return;
-      }
-      // With batch=1, one frame may hold an array of messages.
-      const parsed = JSON.parse(frame) as Frame | Frame[];
-      for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
-        if (message.type === "message") onText(client, message.text!, now);
-        else if (message.type === "welcome") joined();
-        else if (message.type === "error") onRefused();
-      }
-    });
+  let joined = !json;
+  socket.onFrame((frame, now) => {
+    onFrame();
+    if (typeof frame !== "string") return;
+    if (!json) {
+      const colon = frame.indexOf(": ");
+      if (frame.startsWith("from ") && colon > 0) onText(client, frame.slice(colon + 2), now);
+      else if (frame.startsWith("error: ")) onRefused();
+      return;
+    }
+    // With batch=1, one frame may hold an array of messages.
+    for (const message of parseServerFrame(frame)) {
+      if (message.type === "message") onText(client, message.text, now);
+      else if (message.type === "welcome") joined = true;
+      else if (message.type === "error") onRefused();
+    }
   });
+  await socket.waitFor("the welcome", () => joined, JOIN_TIMEOUT_MS - (performance.now() - startedAt));
+  joins.push(performance.now() - startedAt);
+  return client;
 }
 
 async function closeAll(clients: Client[]): Promise<void> {
-  const closed = clients.map(({ socket }) => new Promise((resolve) => socket.once("close", resolve)));
   for (const { socket } of clients) socket.close();
-  await Promise.race([Promise.all(closed), sleep(10_000)]);
+  await Promise.all(clients.map(({ socket }) => socket.closed().catch(() => {})));
   await sleep(500);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
