@@ -1,7 +1,10 @@
 // Opens the test client (test-socket.ts) inside workerd, for test/worker: a `fetch` with an
 // Upgrade header through the Worker (SELF) or any other fetcher, then `response.webSocket`.
+// Only tests open sockets here, so each socket closes when the test that opened it ends, passed
+// or failed: the `finally` every workerd test would otherwise write.
 
 import { SELF } from "cloudflare:test";
+import { onTestFinished } from "vitest";
 import { JSON_SUBPROTOCOL } from "../../src/shared/protocol.ts";
 import { TestSocket } from "./test-socket.ts";
 
@@ -40,5 +43,6 @@ export async function openWorkerdSocket(path: string, options: WorkerdSocketOpti
     { label: path },
   );
   ws.accept();
+  onTestFinished(() => socket.close());
   return socket;
 }

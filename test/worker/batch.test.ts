@@ -20,34 +20,25 @@ describe("/chat?batch=1 (batched frames, opt-in)", () => {
     const room = uniqueRoom("batch");
     const ann = await openWorkerdSocket(`/chat/${room}?name=ann&batch=1`, { json: true });
     const bob = await openWorkerdSocket(`/chat/${room}?name=bob`, { json: true });
-    try {
-      expect((await ann.nextJson()).type).toBe("welcome");
-      expect((await bob.nextJson()).type).toBe("welcome");
-      await collect(ann, "join", 1);
-      for (let i = 1; i <= 15; i++) bob.sendJson({ type: "message", text: `m${i}` });
-      const forAnn = await collect(ann, "message", 15);
-      const forBob = await collect(bob, "message", 15);
-      expect(forAnn.messages.map((m) => m.type === "message" && m.text)).toEqual(
-        Array.from({ length: 15 }, (_, i) => `m${i + 1}`),
-      );
-      expect(forAnn.messages).toEqual(forBob.messages);
-      expect(forBob.frames.every((frame) => !Array.isArray(frame))).toBe(true);
-    } finally {
-      ann.close();
-      bob.close();
-    }
+    expect((await ann.nextJson()).type).toBe("welcome");
+    expect((await bob.nextJson()).type).toBe("welcome");
+    await collect(ann, "join", 1);
+    for (let i = 1; i <= 15; i++) bob.sendJson({ type: "message", text: `m${i}` });
+    const forAnn = await collect(ann, "message", 15);
+    const forBob = await collect(bob, "message", 15);
+    expect(forAnn.messages.map((m) => m.type === "message" && m.text)).toEqual(
+      Array.from({ length: 15 }, (_, i) => `m${i + 1}`),
+    );
+    expect(forAnn.messages).toEqual(forBob.messages);
+    expect(forBob.frames.every((frame) => !Array.isArray(frame))).toBe(true);
   });
 
   it("sends a lone message in an idle room as a single frame, not an array", async () => {
     const room = uniqueRoom("batch-idle");
     const ann = await openWorkerdSocket(`/chat/${room}?name=ann&batch=1`, { json: true });
-    try {
-      expect((await ann.nextJson()).type).toBe("welcome");
-      ann.sendJson({ type: "message", text: "alone" });
-      expect(JSON.parse(await ann.nextText())).toMatchObject({ type: "message", id: 1, text: "alone" });
-    } finally {
-      ann.close();
-    }
+    expect((await ann.nextJson()).type).toBe("welcome");
+    ann.sendJson({ type: "message", text: "alone" });
+    expect(JSON.parse(await ann.nextText())).toMatchObject({ type: "message", id: 1, text: "alone" });
   });
 
   it("closes a join whose batch is neither 0 nor 1 with 4400", async () => {

@@ -1,139 +1,90 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, ServerMessage, WelcomeMessage } from "../../src/shared/protocol.ts";
-import { openWorkerdSocket, type WorkerdTestSocket } from "../support/workerd-socket.ts";
+import type { ChatMessage } from "../../src/shared/protocol.ts";
 import { uniqueRoom } from "../support/rooms.ts";
-
-async function joinJson(
-  room: string,
-  name: string,
-  query = "",
-): Promise<{ socket: WorkerdTestSocket; welcome: WelcomeMessage }> {
-  const socket = await openWorkerdSocket(`/chat/${room}?name=${encodeURIComponent(name)}${query}`, { json: true });
-  const welcome = await socket.nextJson();
-  if (welcome.type !== "welcome") throw new Error(`expected a welcome first, got ${JSON.stringify(welcome)}`);
-  return { socket, welcome };
-}
-
-async function nextOfType<T extends ServerMessage["type"]>(socket: WorkerdTestSocket, type: T) {
-  const message = await socket.nextJson();
-  expect(message.type).toBe(type);
-  return message as Extract<ServerMessage, { type: T }>;
-}
+import { annAndBob, joinJson } from "./join.ts";
 
 describe("/chat in the JSON framing", () => {
   it("selects chat.v1.json and welcomes first, with online names, history and limits", async () => {
     const room = uniqueRoom("welcome");
     const { socket: ann, welcome } = await joinJson(room, "ann");
-    try {
-      expect(ann.protocol).toBe("chat.v1.json");
-      expect(welcome).toEqual({
-        type: "welcome",
-        room,
-        you: "ann",
-        online: ["ann"],
-        history: [],
-        truncated: false,
-        limits: { messageBytes: 4096, burst: 20, perSecond: 5 },
-        lastMessageId: 0,
-      });
-      const { socket: ann2, welcome: second } = await joinJson(room, "ann");
-      expect(second.online).toEqual(["ann"]);
-      expect(await nextOfType(ann, "join")).toMatchObject({ name: "ann", online: 2 });
-      ann2.close();
-      expect(await nextOfType(ann, "leave")).toEqual({
-        type: "leave",
-        name: "ann",
-        at: expect.any(Number),
-        online: 1,
-        stillOnline: true,
-      });
-    } finally {
-      ann.close();
-    }
+    expect(ann.protocol).toBe("chat.v1.json");
+    expect(welcome).toEqual({
+      type: "welcome",
+      room,
+      you: "ann",
+      online: ["ann"],
+      history: [],
+      truncated: false,
+      limits: { messageBytes: 4096, burst: 20, perSecond: 5 },
+      lastMessageId: 0,
+    });
+    const { socket: ann2, welcome: second } = await joinJson(room, "ann");
+    expect(second.online).toEqual(["ann"]);
+    expect(await ann.nextOf("join")).toMatchObject({ name: "ann", online: 2 });
+    ann2.close();
+    expect(await ann.nextOf("leave")).toEqual({
+      type: "leave",
+      name: "ann",
+      at: expect.any(Number),
+      online: 1,
+      stillOnline: true,
+    });
   });
 
   it("numbers messages 1, 2, 3 and sends each to everyone, the sender included, with its ref", async () => {
-    const room = uniqueRoom("ids");
-    const { socket: ann } = await joinJson(room, "ann");
-    const { socket: bob } = await joinJson(room, "bob");
-    try {
-      await nextOfType(ann, "join");
-      const before = Date.now();
-      ann.sendJson({ type: "message", text: "hello", ref: "r1" });
-      bob.sendJson({ type: "message", text: "hi ann" });
-      ann.sendJson({ type: "message", text: "<b>bold</b>" });
-      const forAnn = [await ann.nextJson(), await ann.nextJson(), await ann.nextJson()] as ChatMessage[];
-      const forBob = [await bob.nextJson(), await bob.nextJson(), await bob.nextJson()] as ChatMessage[];
-      expect(forAnn).toEqual(forBob);
-      expect(forAnn.map((m) => m.id)).toEqual([1, 2, 3]);
-      expect(forAnn[0]).toMatchObject({ type: "message", name: "ann", text: "hello", ref: "r1" });
-      expect(forAnn[1]).not.toHaveProperty("ref");
-      expect(forAnn[0]!.at).toBeGreaterThanOrEqual(before - 1000);
-    } finally {
-      ann.close();
-      bob.close();
-    }
+    const { ann, bob } = await annAndBob("ids");
+    const before = Date.now();
+    ann.sendJson({ type: "message", text: "hello", ref: "r1" });
+    bob.sendJson({ type: "message", text: "hi ann" });
+    ann.sendJson({ type: "message", text: "<b>bold</b>" });
+    const forAnn = [await ann.nextJson(), await ann.nextJson(), await ann.nextJson()] as ChatMessage[];
+    const forBob = [await bob.nextJson(), await bob.nextJson(), await bob.nextJson()] as ChatMessage[];
+    expect(forAnn).toEqual(forBob);
+    expect(forAnn.map((m) => m.id)).toEqual([1, 2, 3]);
+    expect(forAnn[0]).toMatchObject({ type: "message", name: "ann", text: "hello", ref: "r1" });
+    expect(forAnn[1]).not.toHaveProperty("ref");
+    expect(forAnn[0]!.at).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it("stores a resent ref once and answers the resend with the stored message", async () => {
-    const room = uniqueRoom("ref");
-    const { socket: ann } = await joinJson(room, "ann");
-    const { socket: bob } = await joinJson(room, "bob");
-    try {
-      await nextOfType(ann, "join");
-      ann.sendJson({ type: "message", text: "once", ref: "same-ref" });
-      const original = await nextOfType(ann, "message");
-      expect(await nextOfType(bob, "message")).toEqual(original);
-      ann.sendJson({ type: "message", text: "once", ref: "same-ref" });
-      expect(await nextOfType(ann, "message")).toEqual(original);
-      ann.sendJson({ type: "message", text: "after" });
-      expect((await nextOfType(bob, "message")).text).toBe("after");
-      expect(bob.unread()).toEqual([]);
+    const { room, ann, bob } = await annAndBob("ref");
+    ann.sendJson({ type: "message", text: "once", ref: "same-ref" });
+    const original = await ann.nextOf("message");
+    expect(await bob.nextOf("message")).toEqual(original);
+    ann.sendJson({ type: "message", text: "once", ref: "same-ref" });
+    expect(await ann.nextOf("message")).toEqual(original);
+    ann.sendJson({ type: "message", text: "after" });
+    expect((await bob.nextOf("message")).text).toBe("after");
+    expect(bob.unread()).toEqual([]);
 
-      const { welcome } = await joinJson(room, "carol");
-      expect(welcome.history.map((m) => m.text)).toEqual(["once", "after"]);
-    } finally {
-      ann.close();
-      bob.close();
-    }
+    const { welcome } = await joinJson(room, "carol");
+    expect(welcome.history.map((m) => m.text)).toEqual(["once", "after"]);
   });
 
   it("refuses a ref that already names someone else's message instead of acknowledging it", async () => {
-    const room = uniqueRoom("ref-clash");
-    const { socket: ann } = await joinJson(room, "ann");
-    const { socket: bob } = await joinJson(room, "bob");
-    try {
-      await nextOfType(ann, "join");
-      ann.sendJson({ type: "message", text: "ann's words", ref: "shared" });
-      await nextOfType(bob, "message");
-      bob.sendJson({ type: "message", text: "bob's words", ref: "shared" });
-      expect(await bob.nextJson()).toMatchObject({ type: "error", code: "bad_frame", ref: "shared" });
-    } finally {
-      ann.close();
-      bob.close();
-    }
+    const { ann, bob } = await annAndBob("ref-clash");
+    ann.sendJson({ type: "message", text: "ann's words", ref: "shared" });
+    await bob.nextOf("message");
+    bob.sendJson({ type: "message", text: "bob's words", ref: "shared" });
+    expect(await bob.nextJson()).toMatchObject({ type: "error", code: "bad_frame", ref: "shared" });
   });
 
   it("counts the message limit in UTF-8 bytes: 4096 pass, 4097 fail", async () => {
     const room = uniqueRoom("bytes");
     const { socket } = await joinJson(room, "ann");
-    try {
-      socket.sendJson({ type: "message", text: "a".repeat(4096) });
-      expect((await nextOfType(socket, "message")).text).toHaveLength(4096);
-      socket.sendJson({ type: "message", text: "a".repeat(4097), ref: "long" });
-      expect(await socket.nextJson()).toMatchObject({ type: "error", code: "too_long", ref: "long" });
-      // 1365 three-byte characters and a one-byte one: 4096 bytes, 1366 characters.
-      socket.sendJson({ type: "message", text: "€".repeat(1365) + "a" });
-      expect((await nextOfType(socket, "message")).text).toHaveLength(1366);
-      socket.sendJson({ type: "message", text: "€".repeat(1365) + "ab" });
-      expect(await socket.nextJson()).toMatchObject({ type: "error", code: "too_long" });
-      socket.sendJson({ type: "message", text: "😀".repeat(1024) });
-      expect((await nextOfType(socket, "message")).text).toHaveLength(2048);
-      socket.sendJson({ type: "message", text: "😀".repeat(1024) + "a" });
-      expect(await socket.nextJson()).toMatchObject({ type: "error", code: "too_long" });
-    } finally {
-      socket.close();
-    }
+    socket.sendJson({ type: "message", text: "a".repeat(4096) });
+    expect((await socket.nextOf("message")).text).toHaveLength(4096);
+    socket.sendJson({ type: "message", text: "a".repeat(4097), ref: "long" });
+    expect(await socket.nextJson()).toMatchObject({ type: "error", code: "too_long", ref: "long" });
+    // 1365 three-byte characters and a one-byte one: 4096 bytes, 1366 characters.
+    socket.sendJson({ type: "message", text: "€".repeat(1365) + "a" });
+    expect((await socket.nextOf("message")).text).toHaveLength(1366);
+    socket.sendJson({ type: "message", text: "€".repeat(1365) + "ab" });
+    expect(await socket.nextJson()).toMatchObject({ type: "error", code: "too_long" });
+    socket.sendJson({ type: "message", text: "😀".repeat(1024) });
+    expect((await socket.nextOf("message")).text).toHaveLength(2048);
+    socket.sendJson({ type: "message", text: "😀".repeat(1024) + "a" });
+    expect(await socket.nextJson()).toMatchObject({ type: "error", code: "too_long" });
   });
 
   it.each([
@@ -147,50 +98,30 @@ describe("/chat in the JSON framing", () => {
     ["a ref that is not a string", '{"type":"message","text":"x","ref":7}'],
     ["a lone surrogate", '{"type":"message","text":"\\ud800"}'],
   ])("answers %s with bad_frame, relays nothing and keeps the socket open", async (_, frame) => {
-    const room = uniqueRoom("badframe");
-    const { socket } = await joinJson(room, "ann");
-    const { socket: other } = await joinJson(room, "bob");
-    try {
-      await nextOfType(socket, "join");
-      socket.send(frame);
-      const error = await socket.nextJson();
-      expect(error).toMatchObject({ type: "error", code: "bad_frame" });
-      expect((error as { message: string }).message.length).toBeGreaterThan(10);
-      socket.sendJson({ type: "message", text: "fine" });
-      expect((await nextOfType(other, "message")).text).toBe("fine");
-    } finally {
-      socket.close();
-      other.close();
-    }
+    const { ann: socket, bob: other } = await annAndBob("badframe");
+    socket.send(frame);
+    const error = await socket.nextJson();
+    expect(error).toMatchObject({ type: "error", code: "bad_frame" });
+    expect((error as { message: string }).message.length).toBeGreaterThan(10);
+    socket.sendJson({ type: "message", text: "fine" });
+    expect((await other.nextOf("message")).text).toBe("fine");
   });
 
   it("answers empty text with empty and binary frames with binary_not_supported", async () => {
     const { socket } = await joinJson(uniqueRoom("empty"), "ann");
-    try {
-      socket.sendJson({ type: "message", text: " \n\t ", ref: "e" });
-      expect(await socket.nextJson()).toMatchObject({ type: "error", code: "empty", ref: "e" });
-      socket.send(new Uint8Array([1]).buffer);
-      expect(await socket.nextJson()).toMatchObject({ type: "error", code: "binary_not_supported" });
-    } finally {
-      socket.close();
-    }
+    socket.sendJson({ type: "message", text: " \n\t ", ref: "e" });
+    expect(await socket.nextJson()).toMatchObject({ type: "error", code: "empty", ref: "e" });
+    socket.send(new Uint8Array([1]).buffer);
+    expect(await socket.nextJson()).toMatchObject({ type: "error", code: "binary_not_supported" });
   });
 
   it("answers a ping that is not byte-exact with a pong and relays nothing", async () => {
-    const room = uniqueRoom("ping");
-    const { socket } = await joinJson(room, "ann");
-    const { socket: other } = await joinJson(room, "bob");
-    try {
-      await nextOfType(socket, "join");
-      socket.send('{"type":"ping"}');
-      socket.send('{ "type": "ping" }');
-      expect(await socket.nextJson()).toEqual({ type: "pong" });
-      expect(await socket.nextJson()).toEqual({ type: "pong" });
-      socket.sendJson({ type: "message", text: "after pings" });
-      expect((await nextOfType(other, "message")).text).toBe("after pings");
-    } finally {
-      socket.close();
-      other.close();
-    }
+    const { ann: socket, bob: other } = await annAndBob("ping");
+    socket.send('{"type":"ping"}');
+    socket.send('{ "type": "ping" }');
+    expect(await socket.nextJson()).toEqual({ type: "pong" });
+    expect(await socket.nextJson()).toEqual({ type: "pong" });
+    socket.sendJson({ type: "message", text: "after pings" });
+    expect((await other.nextOf("message")).text).toBe("after pings");
   });
 });

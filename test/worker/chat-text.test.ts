@@ -7,31 +7,26 @@ describe("/chat in the text framing", () => {
     const name = `alice${crypto.randomUUID().slice(0, 4)}`;
     const alice = await openWorkerdSocket(`/chat?name=${name}&history=0`);
     const bob = await openWorkerdSocket(`/chat?name=bob&history=0`);
-    try {
-      expect(await alice.nextText()).toBe(`${name} joined the chat!`);
-      expect(await alice.nextText()).toBe("bob joined the chat!");
-      expect(await bob.nextText()).toBe("bob joined the chat!");
+    expect(await alice.nextText()).toBe(`${name} joined the chat!`);
+    expect(await alice.nextText()).toBe("bob joined the chat!");
+    expect(await bob.nextText()).toBe("bob joined the chat!");
 
-      for (let i = 0; i < 5; i++) {
-        alice.send(`a${i}`);
-        bob.send(`b${i}`);
-      }
-      const seenByAlice = await Promise.all(Array.from({ length: 10 }, () => alice.nextText()));
-      const seenByBob = await Promise.all(Array.from({ length: 10 }, () => bob.nextText()));
-      expect(seenByAlice).toEqual(seenByBob);
-      expect(seenByAlice.filter((line) => line.startsWith(`from ${name}: `))).toEqual(
-        [0, 1, 2, 3, 4].map((i) => `from ${name}: a${i}`),
-      );
-      expect(seenByAlice.filter((line) => line.startsWith("from bob: "))).toEqual(
-        [0, 1, 2, 3, 4].map((i) => `from bob: b${i}`),
-      );
-
-      bob.close();
-      expect(await alice.nextText()).toBe("bob left the chat!");
-    } finally {
-      alice.close();
-      bob.close();
+    for (let i = 0; i < 5; i++) {
+      alice.send(`a${i}`);
+      bob.send(`b${i}`);
     }
+    const seenByAlice = await Promise.all(Array.from({ length: 10 }, () => alice.nextText()));
+    const seenByBob = await Promise.all(Array.from({ length: 10 }, () => bob.nextText()));
+    expect(seenByAlice).toEqual(seenByBob);
+    expect(seenByAlice.filter((line) => line.startsWith(`from ${name}: `))).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `from ${name}: a${i}`),
+    );
+    expect(seenByAlice.filter((line) => line.startsWith("from bob: "))).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `from bob: b${i}`),
+    );
+
+    bob.close();
+    expect(await alice.nextText()).toBe("bob left the chat!");
   });
 
   it("replays history as from lines before the joiner's own joined line", async () => {
@@ -43,33 +38,20 @@ describe("/chat in the text framing", () => {
     expect(await first.nextText()).toBe("from ann: one");
     expect(await first.nextText()).toBe("from ann: two");
     const second = await openWorkerdSocket(`/chat/${room}?name=ben&history=1`);
-    try {
-      expect(await second.nextText()).toBe("from ann: two");
-      expect(await second.nextText()).toBe("ben joined the chat!");
-    } finally {
-      first.close();
-      second.close();
-    }
+    expect(await second.nextText()).toBe("from ann: two");
+    expect(await second.nextText()).toBe("ben joined the chat!");
   });
 
   it("names a nameless session guest- and four base-36 characters", async () => {
     const room = uniqueRoom("guest");
     const socket = await openWorkerdSocket(`/chat/${room}`);
-    try {
-      expect(await socket.nextText()).toMatch(/^guest-[0-9a-z]{4} joined the chat!$/);
-    } finally {
-      socket.close();
-    }
+    expect(await socket.nextText()).toMatch(/^guest-[0-9a-z]{4} joined the chat!$/);
   });
 
   it("normalises names to NFC and trims them", async () => {
     const room = uniqueRoom("nfc");
     const socket = await openWorkerdSocket(`/chat/${room}?name=${encodeURIComponent("  Zoe\u0301 ")}`);
-    try {
-      expect(await socket.nextText()).toBe("Zo\u00e9 joined the chat!");
-    } finally {
-      socket.close();
-    }
+    expect(await socket.nextText()).toBe("Zo\u00e9 joined the chat!");
   });
 
   it.each([
@@ -87,20 +69,12 @@ describe("/chat in the text framing", () => {
   it("accepts a name of exactly 32 characters in any script", async () => {
     const name = "日本語のなまえ٣".padEnd(32, "ü");
     const socket = await openWorkerdSocket(`/chat/${uniqueRoom("longname")}?name=${encodeURIComponent(name)}`);
-    try {
-      expect(await socket.nextText()).toBe(`${name} joined the chat!`);
-    } finally {
-      socket.close();
-    }
+    expect(await socket.nextText()).toBe(`${name} joined the chat!`);
   });
 
   it("accepts a since of any number of digits", async () => {
     const socket = await openWorkerdSocket(`/chat/${uniqueRoom("bigsince")}?name=ann&since=${"9".repeat(40)}`);
-    try {
-      expect(await socket.nextText()).toBe("ann joined the chat!");
-    } finally {
-      socket.close();
-    }
+    expect(await socket.nextText()).toBe("ann joined the chat!");
   });
 
   it("shortens a close reason to the 123 bytes a close frame can carry", async () => {
@@ -122,22 +96,17 @@ describe("/chat in the text framing", () => {
     const room = uniqueRoom("badinput");
     const sender = await openWorkerdSocket(`/chat/${room}?name=sender`);
     const other = await openWorkerdSocket(`/chat/${room}?name=other`);
-    try {
-      await sender.nextText();
-      await sender.nextText();
-      await other.nextText();
-      sender.send("   ");
-      sender.send(new Uint8Array([1, 2, 3]).buffer);
-      sender.send("x".repeat(4097));
-      expect(await sender.nextText()).toBe("error: message is empty");
-      expect(await sender.nextText()).toMatch(/^error: binary frames are not supported/);
-      expect(await sender.nextText()).toBe("error: message is over 4096 bytes of UTF-8");
-      sender.send("still here");
-      expect(await sender.nextText()).toBe("from sender: still here");
-      expect(await other.nextText()).toBe("from sender: still here");
-    } finally {
-      sender.close();
-      other.close();
-    }
+    await sender.nextText();
+    await sender.nextText();
+    await other.nextText();
+    sender.send("   ");
+    sender.send(new Uint8Array([1, 2, 3]).buffer);
+    sender.send("x".repeat(4097));
+    expect(await sender.nextText()).toBe("error: message is empty");
+    expect(await sender.nextText()).toMatch(/^error: binary frames are not supported/);
+    expect(await sender.nextText()).toBe("error: message is over 4096 bytes of UTF-8");
+    sender.send("still here");
+    expect(await sender.nextText()).toBe("from sender: still here");
+    expect(await other.nextText()).toBe("from sender: still here");
   });
 });

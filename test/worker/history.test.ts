@@ -2,8 +2,9 @@ import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:te
 import { describe, expect, it } from "vitest";
 import { History } from "../../src/worker/room/history.ts";
 import type { ChatMessage, WelcomeMessage } from "../../src/shared/protocol.ts";
-import { openWorkerdSocket } from "../support/workerd-socket.ts";
 import { uniqueRoom } from "../support/rooms.ts";
+import { openWorkerdSocket } from "../support/workerd-socket.ts";
+import { joinJson } from "./join.ts";
 
 function roomStub(room: string) {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
@@ -19,13 +20,20 @@ async function seed(room: string, count: number): Promise<void> {
   await evictDurableObject(stub);
 }
 
+/** The welcome a reader joining with `query` gets; the reader leaves again at once. */
 async function welcomeOf(room: string, query: string): Promise<WelcomeMessage> {
-  const socket = await openWorkerdSocket(`/chat/${room}?name=reader&${query}`, { json: true });
-  try {
-    return (await socket.nextJson()) as WelcomeMessage;
-  } finally {
-    socket.close();
-  }
+  const { socket, welcome } = await joinJson(room, "reader", `&${query}`);
+  socket.close();
+  return welcome;
+}
+
+/** Ann on the JSON framing and Bob on the text framing in `room`, both past the join notices. */
+async function annOnJsonBobOnText(room: string) {
+  const { socket: ann } = await joinJson(room, "ann");
+  const bob = await openWorkerdSocket(`/chat/${room}?name=bob`);
+  await ann.nextOf("join");
+  await bob.nextText();
+  return { ann, bob };
 }
 
 describe("history and resume", () => {
@@ -59,91 +67,61 @@ describe("history and resume", () => {
     expect((await welcomeOf(room, "since=1050")).truncated).toBe(false);
 
     const text = await openWorkerdSocket(`/chat/${room}?since=0`);
-    try {
-      expect(await text.nextText()).toBe("note: older messages are no longer kept");
-    } finally {
-      text.close();
-    }
+    expect(await text.nextText()).toBe("note: older messages are no longer kept");
   });
 
   it("resumes with since after a disconnect with no gap and no duplicate", async () => {
     const room = uniqueRoom("resume");
-    const writer = await openWorkerdSocket(`/chat/${room}?name=writer`, { json: true });
-    let reader = await openWorkerdSocket(`/chat/${room}?name=reader`, { json: true });
-    try {
-      await writer.nextJson();
-      await reader.nextJson();
-      await writer.nextJson(); // reader's join
-      const seen: number[] = [];
-      for (let i = 0; i < 5; i++) writer.sendJson({ type: "message", text: `before ${i}` });
-      for (let i = 0; i < 5; i++) seen.push(((await reader.nextJson()) as ChatMessage).id);
-      for (let i = 0; i < 5; i++) await writer.nextJson();
-      reader.close();
-      for (let i = 0; i < 5; i++) writer.sendJson({ type: "message", text: `while away ${i}` });
-      for (let i = 0; i < 6; i++) await writer.nextJson();
-      reader = await openWorkerdSocket(`/chat/${room}?name=reader&since=${seen.at(-1)}`, { json: true });
-      const welcome = (await reader.nextJson()) as WelcomeMessage;
-      seen.push(...welcome.history.map((m) => m.id));
-      writer.sendJson({ type: "message", text: "after" });
-      let next = await reader.nextJson();
-      while (next.type !== "message") next = await reader.nextJson();
-      seen.push(next.id);
-      expect(seen).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
-    } finally {
-      writer.close();
-      reader.close();
-    }
+    const { socket: writer } = await joinJson(room, "writer");
+    const { socket: reader } = await joinJson(room, "reader");
+    await writer.nextOf("join");
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) writer.sendJson({ type: "message", text: `before ${i}` });
+    for (let i = 0; i < 5; i++) seen.push(((await reader.nextJson()) as ChatMessage).id);
+    for (let i = 0; i < 5; i++) await writer.nextJson();
+    reader.close();
+    for (let i = 0; i < 5; i++) writer.sendJson({ type: "message", text: `while away ${i}` });
+    for (let i = 0; i < 6; i++) await writer.nextJson();
+    const resumed = await joinJson(room, "reader", `&since=${seen.at(-1)}`);
+    seen.push(...resumed.welcome.history.map((m) => m.id));
+    writer.sendJson({ type: "message", text: "after" });
+    let next = await resumed.socket.nextJson();
+    while (next.type !== "message") next = await resumed.socket.nextJson();
+    seen.push(next.id);
+    expect(seen).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
   });
 
   it("keeps sessions, names, history and ids after the object is evicted with hibernating sockets", async () => {
     const room = uniqueRoom("evict");
-    const ann = await openWorkerdSocket(`/chat/${room}?name=ann`, { json: true });
-    const bob = await openWorkerdSocket(`/chat/${room}?name=bob`);
-    try {
-      await ann.nextJson();
-      await ann.nextJson();
-      await bob.nextText();
-      ann.sendJson({ type: "message", text: "before", ref: "before-ref" });
-      expect(((await ann.nextJson()) as ChatMessage).id).toBe(1);
-      expect(await bob.nextText()).toBe("from ann: before");
+    const { ann, bob } = await annOnJsonBobOnText(room);
+    ann.sendJson({ type: "message", text: "before", ref: "before-ref" });
+    expect(((await ann.nextJson()) as ChatMessage).id).toBe(1);
+    expect(await bob.nextText()).toBe("from ann: before");
 
-      await evictDurableObject(roomStub(room));
+    await evictDurableObject(roomStub(room));
 
-      bob.send("after eviction");
-      expect(await ann.nextJson()).toMatchObject({ type: "message", id: 2, name: "bob", text: "after eviction" });
-      expect(await bob.nextText()).toBe("from bob: after eviction");
-      ann.sendJson({ type: "message", text: "before", ref: "before-ref" });
-      expect(await ann.nextJson()).toMatchObject({ id: 1, text: "before" });
-      const info = await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json();
-      expect(info).toEqual({ room, online: 2, names: expect.arrayContaining(["ann", "bob"]), lastMessageId: 2 });
-    } finally {
-      ann.close();
-      bob.close();
-    }
+    bob.send("after eviction");
+    expect(await ann.nextJson()).toMatchObject({ type: "message", id: 2, name: "bob", text: "after eviction" });
+    expect(await bob.nextText()).toBe("from bob: after eviction");
+    ann.sendJson({ type: "message", text: "before", ref: "before-ref" });
+    expect(await ann.nextJson()).toMatchObject({ id: 1, text: "before" });
+    const info = await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json();
+    expect(info).toEqual({ room, online: 2, names: expect.arrayContaining(["ann", "bob"]), lastMessageId: 2 });
   });
 });
 
 describe("leaving while the room hibernates", () => {
   it("announces a session that closes while the object is evicted, and logs nobody twice", async () => {
     const room = uniqueRoom("hib-leave");
-    const ann = await openWorkerdSocket(`/chat/${room}?name=ann`, { json: true });
-    const bob = await openWorkerdSocket(`/chat/${room}?name=bob`);
-    try {
-      await ann.nextJson();
-      await ann.nextJson();
-      await bob.nextText();
-      await evictDurableObject(roomStub(room));
-      bob.close();
-      expect(await ann.nextJson()).toMatchObject({ type: "leave", name: "bob", online: 1 });
-      const info = await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json();
-      expect(info).toMatchObject({ online: 1, names: ["ann"] });
-      ann.sendJson({ type: "message", text: "still here" });
-      expect(await ann.nextJson()).toMatchObject({ type: "message", text: "still here" });
-      expect(ann.unread()).toEqual([]);
-    } finally {
-      ann.close();
-      bob.close();
-    }
+    const { ann, bob } = await annOnJsonBobOnText(room);
+    await evictDurableObject(roomStub(room));
+    bob.close();
+    expect(await ann.nextJson()).toMatchObject({ type: "leave", name: "bob", online: 1 });
+    const info = await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json();
+    expect(info).toMatchObject({ online: 1, names: ["ann"] });
+    ann.sendJson({ type: "message", text: "still here" });
+    expect(await ann.nextJson()).toMatchObject({ type: "message", text: "still here" });
+    expect(ann.unread()).toEqual([]);
   });
 });
 

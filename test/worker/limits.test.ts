@@ -2,8 +2,9 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { describe, expect, it } from "vitest";
 import type { ServerMessage } from "../../src/shared/protocol.ts";
 import type { SessionAttachment } from "../../src/worker/room/session.ts";
-import { openWorkerdSocket, type WorkerdTestSocket } from "../support/workerd-socket.ts";
 import { uniqueRoom } from "../support/rooms.ts";
+import { openWorkerdSocket, type WorkerdTestSocket } from "../support/workerd-socket.ts";
+import { joinJson } from "./join.ts";
 
 async function drain(socket: WorkerdTestSocket, count: number): Promise<ServerMessage[]> {
   const out: ServerMessage[] = [];
@@ -13,66 +14,43 @@ async function drain(socket: WorkerdTestSocket, count: number): Promise<ServerMe
 
 describe("rate limits", () => {
   it("lets a session send RATE_BURST at once and refuses the rest with rate_limited", async () => {
-    const room = uniqueRoom("burst");
-    const socket = await openWorkerdSocket(`/chat/${room}?name=fast`, { json: true });
-    try {
-      await socket.nextJson();
-      for (let i = 0; i < 25; i++) socket.sendJson({ type: "message", text: `m${i}`, ref: `r${i}` });
-      const answers = await drain(socket, 25);
-      expect(answers.filter((m) => m.type === "message")).toHaveLength(20);
-      const refused = answers.filter((m) => m.type === "error");
-      expect(refused).toHaveLength(5);
-      expect(refused[0]).toMatchObject({ code: "rate_limited", ref: "r20" });
-    } finally {
-      socket.close();
-    }
+    const { socket } = await joinJson(uniqueRoom("burst"), "fast");
+    for (let i = 0; i < 25; i++) socket.sendJson({ type: "message", text: `m${i}`, ref: `r${i}` });
+    const answers = await drain(socket, 25);
+    expect(answers.filter((m) => m.type === "message")).toHaveLength(20);
+    const refused = answers.filter((m) => m.type === "error");
+    expect(refused).toHaveLength(5);
+    expect(refused[0]).toMatchObject({ code: "rate_limited", ref: "r20" });
   });
 
   it("keeps the rate limit across hibernation", async () => {
     const room = uniqueRoom("burst-evict");
-    const socket = await openWorkerdSocket(`/chat/${room}?name=fast`, { json: true });
-    try {
-      await socket.nextJson();
-      for (let i = 0; i < 20; i++) socket.sendJson({ type: "message", text: `m${i}` });
-      await drain(socket, 20);
-      await evictDurableObject(env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room)));
-      socket.sendJson({ type: "message", text: "one too many" });
-      expect(await socket.nextJson()).toMatchObject({ type: "error", code: "rate_limited" });
-    } finally {
-      socket.close();
-    }
+    const { socket } = await joinJson(room, "fast");
+    for (let i = 0; i < 20; i++) socket.sendJson({ type: "message", text: `m${i}` });
+    await drain(socket, 20);
+    await evictDurableObject(env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room)));
+    socket.sendJson({ type: "message", text: "one too many" });
+    expect(await socket.nextJson()).toMatchObject({ type: "error", code: "rate_limited" });
   });
 
   it("closes a session that keeps flooding with 1008 and tells the others it left", async () => {
     const room = uniqueRoom("flood");
-    const flooder = await openWorkerdSocket(`/chat/${room}?name=flooder`, { json: true });
-    const calm = await openWorkerdSocket(`/chat/${room}?name=calm`, { json: true });
-    try {
-      await flooder.nextJson();
-      await calm.nextJson();
-      for (let i = 0; i < 130; i++) flooder.sendJson({ type: "message", text: `spam ${i}` });
-      expect(await flooder.closed(5_000)).toEqual({ code: 1008, reason: "kept flooding after rate_limited" });
-      let seen = await calm.nextJson();
-      while (seen.type === "message") seen = await calm.nextJson();
-      expect(seen).toMatchObject({ type: "leave", name: "flooder", online: 1 });
-    } finally {
-      flooder.close();
-      calm.close();
-    }
+    const { socket: flooder } = await joinJson(room, "flooder");
+    const { socket: calm } = await joinJson(room, "calm");
+    for (let i = 0; i < 130; i++) flooder.sendJson({ type: "message", text: `spam ${i}` });
+    expect(await flooder.closed(5_000)).toEqual({ code: 1008, reason: "kept flooding after rate_limited" });
+    let seen = await calm.nextJson();
+    while (seen.type === "message") seen = await calm.nextJson();
+    expect(seen).toMatchObject({ type: "leave", name: "flooder", online: 1 });
   });
 
   it("never counts pings against the limit", async () => {
-    const socket = await openWorkerdSocket(`/chat/${uniqueRoom("pings")}?name=pinger`, { json: true });
-    try {
-      await socket.nextJson();
-      // Spaced out, so that the room (not the runtime's byte-exact auto-response) answers them.
-      for (let i = 0; i < 30; i++) socket.send('{ "type": "ping" }');
-      await drain(socket, 30);
-      socket.sendJson({ type: "message", text: "still allowed" });
-      expect(await socket.nextJson()).toMatchObject({ type: "message", text: "still allowed" });
-    } finally {
-      socket.close();
-    }
+    const { socket } = await joinJson(uniqueRoom("pings"), "pinger");
+    // Spaced out, so that the room (not the runtime's byte-exact auto-response) answers them.
+    for (let i = 0; i < 30; i++) socket.send('{ "type": "ping" }');
+    await drain(socket, 30);
+    socket.sendJson({ type: "message", text: "still allowed" });
+    expect(await socket.nextJson()).toMatchObject({ type: "message", text: "still allowed" });
   });
 });
 
@@ -82,24 +60,19 @@ describe("idle JSON sessions", () => {
     const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
     const silent = await openWorkerdSocket(`/chat/${room}?name=silent`, { json: true });
     const texter = await openWorkerdSocket(`/chat/${room}?name=texter`);
-    try {
-      await silent.nextJson();
-      await texter.nextText();
-      // Age the silent session's attachment as if a minute had passed, then wake the room.
-      await runInDurableObject(stub, (_room, state) => {
-        for (const socket of state.getWebSockets()) {
-          const data = socket.deserializeAttachment() as SessionAttachment;
-          if (data.json) socket.serializeAttachment({ ...data, lastSeen: Date.now() - 61_000 });
-        }
-      });
-      await evictDurableObject(stub);
-      expect(await runDurableObjectAlarm(stub)).toBe(true);
-      expect(await silent.closed()).toEqual({ code: 4408, reason: "idle" });
-      expect(await texter.nextText()).toBe("silent left the chat!");
-    } finally {
-      silent.close();
-      texter.close();
-    }
+    await silent.nextJson();
+    await texter.nextText();
+    // Age the silent session's attachment as if a minute had passed, then wake the room.
+    await runInDurableObject(stub, (_room, state) => {
+      for (const socket of state.getWebSockets()) {
+        const data = socket.deserializeAttachment() as SessionAttachment;
+        if (data.json) socket.serializeAttachment({ ...data, lastSeen: Date.now() - 61_000 });
+      }
+    });
+    await evictDurableObject(stub);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await silent.closed()).toEqual({ code: 4408, reason: "idle" });
+    expect(await texter.nextText()).toBe("silent left the chat!");
   });
 });
 
@@ -110,20 +83,16 @@ describe("broken clients", () => {
       ["a", "b", "c", "d"].map((name) => openWorkerdSocket(`/chat/${room}?name=${name}`, { json: true })),
     );
     const [a, b, c, d] = sockets as [WorkerdTestSocket, WorkerdTestSocket, WorkerdTestSocket, WorkerdTestSocket];
-    try {
-      await a.nextJson();
-      await drain(a, 3);
-      for (let i = 0; i < 10; i++) a.sendJson({ type: "message", text: `m${i}` });
-      c.close(1001, "gone");
-      const forB = (await drain(b, 14)).filter((m) => m.type === "message").map((m) => m.text);
-      expect(forB.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
-      const forD: ServerMessage[] = [];
-      while (forD.filter((m) => m.type === "message").length < 10 || !forD.some((m) => m.type === "leave")) {
-        forD.push(await d.nextJson());
-      }
-      expect(forD.find((m) => m.type === "leave")).toMatchObject({ name: "c", online: 3 });
-    } finally {
-      sockets.forEach((socket) => socket.close());
+    await a.nextJson();
+    await drain(a, 3);
+    for (let i = 0; i < 10; i++) a.sendJson({ type: "message", text: `m${i}` });
+    c.close(1001, "gone");
+    const forB = (await drain(b, 14)).filter((m) => m.type === "message").map((m) => m.text);
+    expect(forB.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+    const forD: ServerMessage[] = [];
+    while (forD.filter((m) => m.type === "message").length < 10 || !forD.some((m) => m.type === "leave")) {
+      forD.push(await d.nextJson());
     }
+    expect(forD.find((m) => m.type === "leave")).toMatchObject({ name: "c", online: 3 });
   });
 });
