@@ -58,6 +58,11 @@ function jsonCases(random: Random, count: number): Case[] {
   const ref = () => `ref-${cases.length}-${random.int(0, 1e9)}`;
   const error = (code: ErrorCode, ref?: string): Expected =>
     ref === undefined ? { kind: "error", code } : { kind: "error", code, ref };
+  /** A message with `text` and a fresh ref, which the room must refuse with `code`, naming the ref. */
+  const refused = (label: string, text: unknown, code: ErrorCode): Case => {
+    const r = ref();
+    return { label, frame: JSON.stringify({ type: "message", text, ref: r }), expect: error(code, r) };
+  };
   const makers: (() => Case)[] = [
     () => ({ label: "not JSON", frame: `{${random.unicode(random.int(0, 40))}`, expect: error("bad_frame") }),
     () => ({
@@ -86,19 +91,9 @@ function jsonCases(random: Random, count: number): Case[] {
       return { label: "unknown type", frame: JSON.stringify({ type, text: "hi" }), expect: error("bad_frame") };
     },
     () => ({ label: "no type", frame: JSON.stringify({ text: acceptableText(random) }), expect: error("bad_frame") }),
-    () => {
-      const r = ref();
-      const text = random.pick(NOT_STRINGS);
-      return {
-        label: "text not a string",
-        frame: JSON.stringify({ type: "message", text, ref: r }),
-        expect: error("bad_frame", r),
-      };
-    },
-    () => {
-      const r = ref();
-      return { label: "no text", frame: JSON.stringify({ type: "message", ref: r }), expect: error("bad_frame", r) };
-    },
+    () => refused("text not a string", random.pick(NOT_STRINGS), "bad_frame"),
+    // JSON.stringify leaves out a field that is undefined: the frame has no "text" at all.
+    () => refused("no text", undefined, "bad_frame"),
     () => {
       const bad = random.pick<unknown>(["", "x".repeat(65), 7, null, [], {}, true]);
       return {
@@ -107,33 +102,10 @@ function jsonCases(random: Random, count: number): Case[] {
         expect: error("bad_frame"),
       };
     },
-    () => {
-      const r = ref();
-      // JSON.stringify writes a lone surrogate as a \uXXXX escape, so the frame is valid UTF-8.
-      const text = `${random.unicode(3)}${random.loneSurrogate()}${random.unicode(3)}`;
-      return {
-        label: "lone surrogate",
-        frame: JSON.stringify({ type: "message", text, ref: r }),
-        expect: error("bad_frame", r),
-      };
-    },
-    () => {
-      const r = ref();
-      const text = random.pick(BLANKS).repeat(random.int(1, 5));
-      return {
-        label: "blank text",
-        frame: JSON.stringify({ type: "message", text, ref: r }),
-        expect: error("empty", r),
-      };
-    },
-    () => {
-      const r = ref();
-      return {
-        label: "too long",
-        frame: JSON.stringify({ type: "message", text: tooLongText(random), ref: r }),
-        expect: error("too_long", r),
-      };
-    },
+    // JSON.stringify writes a lone surrogate as a \uXXXX escape, so the frame is valid UTF-8.
+    () => refused("lone surrogate", `${random.unicode(3)}${random.loneSurrogate()}${random.unicode(3)}`, "bad_frame"),
+    () => refused("blank text", random.pick(BLANKS).repeat(random.int(1, 5)), "empty"),
+    () => refused("too long", tooLongText(random), "too_long"),
     () => {
       const text = acceptableText(random);
       const frame =
