@@ -42,8 +42,7 @@ describe("the terminal client in a terminal", () => {
     const terminal = await startClient(room, "alice");
     const bob = await joinAs(room, "bob");
 
-    await terminal.type("hello from the terminal");
-    await terminal.press("Enter");
+    await terminal.typeLine("hello from the terminal");
 
     await bob.waitFor("alice's message", () => bob.messages().some(isMessage));
     expect(
@@ -105,8 +104,7 @@ describe("the terminal client in a terminal", () => {
     await joinAs(room, "zoë");
     await terminal.waitForScreen("zoë's join", (rows) => rows.some((row) => row.includes("zoë joined the chat")));
 
-    await terminal.type("/who");
-    await terminal.press("Enter");
+    await terminal.typeLine("/who");
     await terminal.waitForScreen("the online list", (rows) => rows.includes("-- 3 online: alice, bob, zoë"));
   });
 
@@ -132,8 +130,7 @@ describe("the terminal client in a terminal", () => {
     );
 
     // Typing goes on where the cursor was, as if nothing had happened.
-    await terminal.type("f");
-    await terminal.press("Enter");
+    await terminal.typeLine("f");
     await bob.waitFor("alice's line", () => bob.messages().some((m) => isMessage(m) && m.name === "alice"));
     expect(
       bob
@@ -147,14 +144,12 @@ describe("the terminal client in a terminal", () => {
     const room = uniqueRoom("cli-quit");
     const terminal = await startClient(room, "alice");
     const bob = await joinAs(room, "bob");
-    await terminal.type("/help");
-    await terminal.press("Enter");
+    await terminal.typeLine("/help");
     await terminal.waitForScreen("the help", (rows) =>
       ["/who", "/help", "/quit"].every((c) => rows.some((row) => row.trim().startsWith(c))),
     );
 
-    await terminal.type("/quit");
-    await terminal.press("Enter");
+    await terminal.typeLine("/quit");
     await terminal.waitForScreen("exit status 0", (rows) => rows.includes("[exited 0]"));
     await bob.waitFor("alice's leave", () => bob.messages().some((m) => m.type === "leave" && m.name === "alice"));
     expect(bob.messages().filter(isMessage), "/help and /quit are not sent as messages").toEqual([]);
@@ -173,8 +168,7 @@ describe("the terminal client when the service restarts", () => {
         rows.some((row) => row.startsWith("-- connection lost")) &&
         /^\[offline, retry in \d+ s\]/.test(rows.at(-1) ?? ""),
     );
-    await terminal.type("typed while offline");
-    await terminal.press("Enter");
+    await terminal.typeLine("typed while offline");
     await terminal.waitForScreen("the queued count", (rows) => /1 queued\]/.test(rows.at(-1) ?? ""));
 
     await server.startAgain();

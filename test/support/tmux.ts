@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { promisify } from "node:util";
+import { waitUntil } from "./wait.ts";
 
 const run = promisify(execFile);
 
@@ -22,6 +23,8 @@ export interface TmuxSession {
   type(text: string): Promise<void>;
   /** Presses named keys: `Enter`, `C-c`, `C-a` … */
   press(...keys: string[]): Promise<void>;
+  /** Types `text` and presses Enter, as a person sends a line or a command. */
+  typeLine(text: string): Promise<void>;
   /** The visible screen, one string per row, trailing blank rows dropped; `withEscapes` keeps colours as SGR sequences. */
   screen(withEscapes?: boolean): Promise<string[]>;
   /** Waits until `ready(screen)` is true; fails with the last screen after `timeoutMs`. */
@@ -76,6 +79,10 @@ export async function startTmux(command: readonly string[], options: TmuxOptions
     async press(...keys) {
       await tmux("send-keys", "-t", "test", ...keys);
     },
+    async typeLine(text) {
+      await session.type(text);
+      await session.press("Enter");
+    },
     async screen(withEscapes = false) {
       const { stdout } = await tmux("capture-pane", "-p", ...(withEscapes ? ["-e"] : []), "-t", "test");
       const rows = stdout.split("\n");
@@ -83,14 +90,13 @@ export async function startTmux(command: readonly string[], options: TmuxOptions
       return rows;
     },
     async waitForScreen(what, ready, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
       let rows: string[] = [];
-      while (Date.now() < deadline) {
+      const check = async () => {
         rows = await session.screen();
-        if (ready(rows)) return rows;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error(`terminal: no ${what} within ${timeoutMs} ms; the screen was:\n${rows.join("\n")}`);
+        return ready(rows) || `the screen:\n${rows.join("\n")}`;
+      };
+      await waitUntil(`the terminal to show ${what}`, check, timeoutMs);
+      return rows;
     },
     async kill() {
       await tmux("kill-server").catch(() => {});
