@@ -20,13 +20,14 @@ async function join(room: string, name: string): Promise<NodeTestSocket> {
   return closeAtEnd(await openNodeSocket(chatUrl(server, room, { name, history: 0 }), { json: true }));
 }
 
-/** Opens `count` JSON sessions named `<label> <i>`, a few at a time. */
+/** Opens `count` JSON sessions named `<label> <i>`, a few at a time, and waits until each is welcomed. */
 async function openMany(room: string, label: string, count: number): Promise<NodeTestSocket[]> {
   const sessions: NodeTestSocket[] = [];
   for (let i = 0; i < count; i += 25) {
     const batch = Array.from({ length: Math.min(25, count - i) }, (_, k) => join(room, `${label} ${i + k}`));
     sessions.push(...(await Promise.all(batch)));
   }
+  await waitUntil(`${count} welcomes`, () => sessions.every((session) => session.frames.length > 0));
   return sessions;
 }
 
@@ -123,7 +124,6 @@ describe("flood fairness", () => {
     async () => {
       const room = uniqueRoom("flood");
       const normals = await openMany(room, "normal", 50);
-      await waitUntil("50 welcomes", () => normals.every((c) => c.frames.length > 0));
 
       const quietSent = await steadyTraffic(normals, "quiet", 1_000, 6_000);
       await sleep(500);
@@ -167,7 +167,6 @@ describe("overload", () => {
       // 90 000 deliveries a second offered: 18 times this server's budget, and several times
       // what the room could fan out at all.
       const senders = await openMany(room, "sender", 150);
-      await waitUntil("150 welcomes", () => senders.every((c) => c.frames.length > 0));
       const rssStart = workerdRssKiB(server);
       let rssPeak = rssStart;
       const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, workerdRssKiB(server))), 500);
