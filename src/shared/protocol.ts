@@ -152,3 +152,37 @@ export type ClientMessage = SendMessage | PingMessage;
 
 /** A refused frame, before it is addressed to anyone: an error message without its tag. */
 export type Refusal = Omit<ErrorMessage, "type">;
+
+/** `GET /api/rooms/<room>`: who is in a room and how far its history goes. */
+export interface RoomInfo {
+  room: string;
+  /** Sessions in the room. */
+  online: number;
+  /** Each name in the room once. */
+  names: string[];
+  /** 0 for a room that never spoke. */
+  lastMessageId: number;
+  /** Durable Objects holding the room's sessions now. */
+  shards: number;
+}
+
+/** `GET /api/rooms/<room>/messages`: stored events, oldest first. */
+export interface MessagesPage {
+  room: string;
+  messages: ChatMessage[];
+  /** Whether some of the events asked for are no longer stored. */
+  truncated: boolean;
+}
+
+/** The body of every refused API request. */
+export interface ApiError {
+  error: string;
+  /** The refusal's code, for a refused post. */
+  code?: ErrorCode;
+}
+
+/** What the messages API asks a room for: after `since`, or without it the latest `limit`. */
+export interface MessagesQuery {
+  since: number | null;
+  limit: number;
+}

@@ -114,7 +114,13 @@ describe("history and resume", () => {
       ann.sendJson({ type: "message", text: "before", ref: "before-ref" });
       expect(await ann.nextJson()).toMatchObject({ id: 1, text: "before" });
       const info = await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json();
-      expect(info).toEqual({ room, online: 2, names: expect.arrayContaining(["ann", "bob"]), lastMessageId: 2 });
+      expect(info).toEqual({
+        room,
+        online: 2,
+        names: expect.arrayContaining(["ann", "bob"]),
+        lastMessageId: 2,
+        shards: 1,
+      });
     } finally {
       ann.close();
       bob.close();
@@ -154,6 +160,7 @@ describe("room API", () => {
       online: 0,
       names: [],
       lastMessageId: 0,
+      shards: 1,
     });
   });
 

@@ -24,8 +24,7 @@ interface MessageRow extends Record<string, SqlStorageValue> {
 export class History {
   readonly #sql: SqlStorage;
   readonly #limit: number;
-  /** The newest id ever given; ids are never reused, even after a trim. */
-  lastId: number;
+  #lastId: number;
   #oldestId: number;
 
   constructor(sql: SqlStorage, limit: number) {
@@ -43,8 +42,13 @@ export class History {
         "SELECT max(id) AS newest, min(id) AS oldest FROM messages",
       )
       .one();
-    this.lastId = bounds.newest ?? 0;
+    this.#lastId = bounds.newest ?? 0;
     this.#oldestId = bounds.oldest ?? this.lastId + 1;
+  }
+
+  /** The newest id ever given; ids are never reused, even after a trim. */
+  get lastId(): number {
+    return this.#lastId;
   }
 
   /** Stores a new message and returns it with its id. */
@@ -58,7 +62,7 @@ export class History {
       at,
       ref ?? null,
     );
-    this.lastId = id;
+    this.#lastId = id;
     if (id - this.#oldestId + 1 > this.#limit + TRIM_BATCH) this.#trim();
     return ref === undefined ? { type: "message", id, name, text, at } : { type: "message", id, name, text, at, ref };
   }
@@ -80,18 +84,21 @@ export class History {
     return { messages: rows.map(toMessage), truncated: this.lastId > since && this.#firstKept() > since + 1 };
   }
 
-  /** The newest `count` messages, oldest first. */
+  /**
+   * The newest `count` messages, oldest first. `count` may exceed what the room keeps: the
+   * replay is then what is kept, and `truncated` says whether any of the `count` asked for are gone.
+   */
   latest(count: number): Replay {
     if (count <= 0) return { messages: [], truncated: false };
     const rows = this.#sql
       .exec<MessageRow>(
         "SELECT id, name, text, at, ref FROM messages WHERE id >= ? ORDER BY id DESC LIMIT ?",
         this.#firstKept(),
-        count,
+        Math.min(count, this.#limit),
       )
       .toArray()
       .reverse();
-    const firstAsked = Math.max(1, this.lastId - count + 1);
+    const firstAsked = Math.max(1, this.lastId - Math.min(count, this.lastId) + 1);
     return { messages: rows.map(toMessage), truncated: this.lastId > 0 && this.#firstKept() > firstAsked };
   }
 

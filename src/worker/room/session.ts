@@ -2,6 +2,7 @@
 // attachment, which the runtime keeps across hibernation; the rest is rebuilt on waking.
 
 import type { Bucket } from "../../shared/token-bucket.ts";
+import type { Framing } from "./framing.ts";
 
 /** Per-session data kept in the WebSocket attachment (structured-cloned, so plain data only). */
 export interface SessionAttachment {
@@ -21,10 +22,16 @@ export interface SessionAttachment {
   refusedAt: number[];
 }
 
-/** A live session: its socket, its attachment, and in-memory bookkeeping for log summaries. */
+/** A live session: its socket, its attachment, how it is spoken to, and in-memory bookkeeping. */
 export interface Session {
   socket: WebSocket;
   data: SessionAttachment;
+  framing: Framing;
+  /**
+   * Whether the room has told the others this session joined. A session dropped before its
+   * welcome went out was never announced, so it must not be announced as left either.
+   */
+  announced: boolean;
   /** Refusals not yet logged, and when the last refusal line was written. */
   unloggedRefusals: number;
   lastRefusalLogAt: number;
