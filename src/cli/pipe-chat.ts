@@ -6,7 +6,7 @@
 import { createInterface } from "node:readline";
 import { ChatConnection } from "../client/chat-connection.ts";
 import { secondsUntil } from "../client/backoff.ts";
-import { toTextLine, TRUNCATED_NOTE } from "../shared/frames.ts";
+import { toTextLines, TRUNCATED_NOTE } from "../shared/frames.ts";
 import { REQUEST_CLOSE_CODES, type ServerMessage } from "../shared/protocol.ts";
 import type { CliOptions } from "./args.ts";
 import { ExitCode } from "./exit-code.ts";
@@ -37,8 +37,8 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
       outputOpen = false;
     });
     const print = (message: ServerMessage) => {
-      const line = toTextLine(message);
-      if (line !== null && outputOpen) io.output.write(`${show(line)}\n`);
+      if (!outputOpen) return;
+      for (const line of toTextLines(message)) io.output.write(`${show(line)}\n`);
     };
     const report = (line: string) => io.errors.write(`edge-chat: ${line}\n`);
 
@@ -98,7 +98,7 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
         leave: (leave) => print(leave),
         error: (error) => {
           const line = error.ref === undefined ? undefined : lineOf.get(error.ref);
-          if (line === undefined) return report(toTextLine(error) ?? error.message);
+          if (line === undefined) return report(`error: ${error.message}`);
           lineOf.delete(error.ref!);
           refused++;
           report(`line ${line} was refused: ${error.message}`);

@@ -210,7 +210,7 @@ export class ChatConnection {
         this.events.welcome?.(message, resumed);
         // Ids that went backwards mean the room's storage was reset: start counting again.
         if (message.lastMessageId < this.lastId) this.lastId = 0;
-        for (const stored of message.history) this.#deliver(stored);
+        for (const stored of message.history) if (stored.type === "message") this.#deliver(stored);
         // Resume from the room's newest id even when nothing was replayed (history=0).
         this.lastId = Math.max(this.lastId, message.lastMessageId);
         // Whatever the room had not acknowledged goes again; its ref makes a repeat harmless.

@@ -2,7 +2,7 @@
 // the room in a header that only the Worker sets (a Durable Object is reachable only through it).
 
 import type { Checked } from "../shared/checked.ts";
-import { BATCH_PARAM, CloseCode, DEFAULT_HISTORY } from "../shared/protocol.ts";
+import { BATCH_PARAM, CloseCode, DEFAULT_HISTORY, type Role } from "../shared/protocol.ts";
 import { checkName, parseCount } from "../shared/rules.ts";
 import { offersJsonFraming } from "./upgrade.ts";
 
@@ -25,6 +25,19 @@ export interface JoinRequest {
   /** The JSON client opted into batched frames (`batch=1`). */
   batch: boolean;
   ip: string;
+  /** Who the session is, verified by the Worker from a signed token; absent for a guest. */
+  identity?: Identity;
+}
+
+/** A verified identity, from a token the Worker checked. */
+export interface Identity {
+  /** The token's `sub`. */
+  user: string;
+  /** The token's `name`, checked and normalised. */
+  name: string;
+  role: Role;
+  /** The token's `exp`, epoch seconds. */
+  exp: number;
 }
 
 /** Why a join is refused: the close code and reason the socket gets. */
@@ -62,17 +75,21 @@ export function parseJoinRequest(request: Request, url: URL, room: string): Chec
   };
 }
 
-/** The request to hand the room: the client's upgrade, with the checked join in {@link JOIN_HEADER}. */
+/**
+ * The request to hand the room: the client's upgrade, with the checked join in {@link JOIN_HEADER}.
+ * `set` replaces whatever a client sent under that name, so only the Worker's own value arrives.
+ */
 export function withJoinRequest(request: Request, join: JoinRequest): Request {
   const headers = new Headers(request.headers);
-  headers.set(JOIN_HEADER, JSON.stringify(join));
+  // Header values are bytes, and names need not be ASCII: percent-encoded keeps them exact.
+  headers.set(JOIN_HEADER, encodeURIComponent(JSON.stringify(join)));
   return new Request(request, { headers });
 }
 
 /** The join the Worker handed the room, or null for a request that did not come through the router. */
 export function readJoinRequest(request: Request): JoinRequest | null {
   const header = request.headers.get(JOIN_HEADER);
-  return header === null ? null : (JSON.parse(header) as JoinRequest);
+  return header === null ? null : (JSON.parse(decodeURIComponent(header)) as JoinRequest);
 }
 
 function optionalCount(url: URL, label: string): Checked<number | null> {

@@ -13,7 +13,7 @@ async function seed(room: string, count: number): Promise<void> {
   const stub = roomStub(room);
   await runInDurableObject(stub, (_instance, state) => {
     const history = new History(state.storage.sql, 1000);
-    for (let i = 1; i <= count; i++) history.append("seed", `m${i}`, 1_700_000_000_000 + i, `seed-${i}`);
+    for (let i = 1; i <= count; i++) history.append({ name: "seed" }, `m${i}`, 1_700_000_000_000 + i, `seed-${i}`);
   });
   await evictDurableObject(stub);
 }
@@ -35,7 +35,11 @@ describe("history and resume", () => {
     expect(byDefault.history.map((m) => m.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 11));
     expect(byDefault.truncated).toBe(false);
     expect(byDefault.lastMessageId).toBe(60);
-    expect((await welcomeOf(room, "history=3")).history.map((m) => m.text)).toEqual(["m58", "m59", "m60"]);
+    expect((await welcomeOf(room, "history=3")).history.map((m) => m.type === "message" && m.text)).toEqual([
+      "m58",
+      "m59",
+      "m60",
+    ]);
     expect((await welcomeOf(room, "history=0")).history).toEqual([]);
   });
 
@@ -120,6 +124,7 @@ describe("history and resume", () => {
         names: expect.arrayContaining(["ann", "bob"]),
         lastMessageId: 2,
         shards: 1,
+        settings: { slowMode: 0, readOnly: false },
       });
     } finally {
       ann.close();
@@ -161,6 +166,7 @@ describe("room API", () => {
       names: [],
       lastMessageId: 0,
       shards: 1,
+      settings: { slowMode: 0, readOnly: false },
     });
   });
 

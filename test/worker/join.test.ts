@@ -12,7 +12,7 @@ async function seed(room: string, count: number): Promise<void> {
   const stub = roomStub(room);
   await runInDurableObject(stub, (_instance, state) => {
     const history = new History(state.storage.sql, 1000);
-    for (let i = 1; i <= count; i++) history.append("seed", `m${i}`, 1_700_000_000_000 + i, undefined);
+    for (let i = 1; i <= count; i++) history.append({ name: "seed" }, `m${i}`, 1_700_000_000_000 + i, undefined);
   });
   await evictDurableObject(stub);
 }
@@ -54,7 +54,7 @@ describe("joining", () => {
       await observer.nextJson();
       // Storage the room cannot read makes building the welcome throw.
       await runInDurableObject(roomStub(room), (_instance, state) => {
-        state.storage.sql.exec("DROP TABLE messages");
+        state.storage.sql.exec("ALTER TABLE messages RENAME TO messages_away");
       });
       const joiner = await connect(`/chat/${room}?name=doomed`, { json: true });
       expect(await joiner.closed()).toEqual({ code: 1011, reason: "server failure: could not join" });
@@ -62,7 +62,9 @@ describe("joining", () => {
       expect(info.names).toEqual(["observer"]);
       // With storage readable again, the observer's next frame is its own message: it heard
       // nothing of doomed, neither a join nor a leave for a join never announced.
-      await runInDurableObject(roomStub(room), (_instance, state) => void new History(state.storage.sql, 1000));
+      await runInDurableObject(roomStub(room), (_instance, state) => {
+        state.storage.sql.exec("ALTER TABLE messages_away RENAME TO messages");
+      });
       observer.sendJson({ type: "message", text: "still here" });
       expect(await observer.nextJson()).toMatchObject({ type: "message", text: "still here" });
     } finally {

@@ -6,7 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { MessagesPage, MessagesQuery, RoomInfo } from "../../shared/protocol.ts";
 import { textResponse } from "../http.ts";
 import { readJoinRequest } from "../join-request.ts";
-import { closeIdleSessions } from "./idle.ts";
+import { closeStaleSessions } from "./idle.ts";
 import { joinRoom } from "./join.ts";
 import { receiveFrame } from "./pipeline.ts";
 import { Room } from "./room.ts";
@@ -29,15 +29,22 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** `GET /api/rooms/<room>`. */
   info(room: string): RoomInfo {
-    const { sessions, history } = this.#room;
-    return { room, online: sessions.size, names: sessions.names(), lastMessageId: history.lastId, shards: 1 };
+    const { sessions, history, moderation, config } = this.#room;
+    return {
+      room,
+      online: sessions.size,
+      names: sessions.names().slice(0, config.presenceLimit),
+      lastMessageId: history.lastId,
+      shards: 1,
+      settings: moderation.settings,
+    };
   }
 
   /** `GET /api/rooms/<room>/messages`. */
   messages(room: string, { since, limit }: MessagesQuery): MessagesPage {
     const { history } = this.#room;
     const replay = since === null ? history.latest(limit) : history.since(since, limit);
-    return { room, messages: replay.messages, truncated: replay.truncated };
+    return { room, messages: replay.events, truncated: replay.truncated };
   }
 
   override webSocketMessage(socket: WebSocket, frame: string | ArrayBuffer): void {
@@ -58,7 +65,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const nextCheck = closeIdleSessions(this.#room, Date.now());
+    const nextCheck = closeStaleSessions(this.#room, Date.now());
     if (nextCheck !== Infinity) await this.ctx.storage.setAlarm(nextCheck);
   }
 }

@@ -2,7 +2,7 @@
 // broadcasts (serialised once per framing) and sends them together, packed into one frame for
 // sessions that joined with batching.
 
-import { toTextLine } from "../../shared/frames.ts";
+import { toTextLines } from "../../shared/frames.ts";
 import { CloseCode, type ServerMessage } from "../../shared/protocol.ts";
 import { packFrames } from "./framing-json.ts";
 import type { Outgoing, OutgoingBatch } from "./framing.ts";
@@ -61,7 +61,8 @@ export class Delivery {
   }
 
   /**
-   * Queues one server message for every session but `except`. Durability is the runtime's
+   * Queues one server message for every session but `except`; `text` is its wording in the text
+   * framing, where the room knows better than the message alone. Durability is the runtime's
    * output gate: it holds every frame sent after a storage write until the write is durable (a
    * message is stored before anyone receives it). The queue only gathers: it flushes when
    * storage reports the writes so far durable, which is when the gate would have let the frames
@@ -69,8 +70,8 @@ export class Delivery {
    * meanwhile at once. Order comes from flushNow: every direct send and every change of the set
    * flushes what is queued first.
    */
-  broadcast(message: ServerMessage, except: Session | null = null): void {
-    this.#queue.push({ message, json: JSON.stringify(message), text: toTextLine(message), except });
+  broadcast(message: ServerMessage, except: Session | null = null, text: string[] = toTextLines(message)): void {
+    this.#queue.push({ message, json: JSON.stringify(message), text, except });
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // Flushed even if the sync fails, so that later broadcasts are never stuck behind it; the

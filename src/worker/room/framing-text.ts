@@ -1,7 +1,7 @@
 // The text framing: each frame a session sends is one chat message, and it receives plain
 // lines, as the old Python server spoke (so websocat, wscat and a bare browser socket work).
 
-import { toTextLine, TRUNCATED_NOTE } from "../../shared/frames.ts";
+import { toTextLines, TRUNCATED_NOTE } from "../../shared/frames.ts";
 import { BINARY_REFUSAL, type Framing } from "./framing.ts";
 
 /** See the file comment. */
@@ -12,10 +12,8 @@ export const textFraming: Framing = {
   },
   greeting(welcome) {
     const lines = welcome.truncated ? [TRUNCATED_NOTE] : [];
-    for (const message of welcome.history) {
-      const line = toTextLine(message);
-      if (line !== null) lines.push(line);
-    }
+    // Deleted messages and the deletions themselves are left out of a text replay.
+    for (const event of welcome.history) lines.push(...toTextLines(event));
     return lines;
   },
   refusal(refusal) {
@@ -24,7 +22,7 @@ export const textFraming: Framing = {
   seesOwnJoin: true,
   frames(batch, session) {
     const lines: string[] = [];
-    for (const item of batch.items) if (item.except !== session && item.text !== null) lines.push(item.text);
+    for (const item of batch.items) if (item.except !== session) lines.push(...item.text);
     return lines;
   },
 };

@@ -10,8 +10,8 @@ import type { Session, SessionAttachment } from "./session.ts";
 export interface Outgoing {
   message: ServerMessage;
   json: string;
-  /** The text framing's line; null for a message it has no line for. */
-  text: string | null;
+  /** The text framing's lines; none for a message it has no line for. */
+  text: string[];
   /** The one session this broadcast skips (a JSON joiner, which has its welcome instead). */
   except: Session | null;
 }

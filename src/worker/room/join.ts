@@ -3,10 +3,11 @@
 // with a code and reason, never answered with a bare HTTP error a browser cannot show.
 
 import { CloseCode, type JoinMessage, type WelcomeMessage } from "../../shared/protocol.ts";
+import { bannedReason } from "./moderation.ts";
 import { fullBucket } from "../../shared/token-bucket.ts";
 import type { JoinRequest } from "../join-request.ts";
 import { closeAfterUpgrade, upgradeResponse } from "../upgrade.ts";
-import { scheduleIdleCheck } from "./idle.ts";
+import { scheduleSessionCheck } from "./idle.ts";
 import { logConnected } from "./log.ts";
 import type { Room } from "./room.ts";
 import type { Session, SessionAttachment } from "./session.ts";
@@ -16,12 +17,16 @@ export async function joinRoom(room: Room, request: Request, join: JoinRequest):
   if (room.sessions.size >= room.config.maxSessions) {
     return closeAfterUpgrade(request, CloseCode.tryAgainLater, "room is full");
   }
+  room.learnName(join.room);
+  const name = join.identity?.name ?? (join.name || guestName());
+  const ban = room.moderation.banOf(name, join.identity?.user, Date.now());
+  if (ban !== null) return closeAfterUpgrade(request, CloseCode.forbidden, bannedReason(ban));
   const { 0: client, 1: server } = new WebSocketPair();
   let session: Session | null = null;
   try {
     const now = Date.now();
     room.ctx.acceptWebSocket(server);
-    const data = attachmentFor(room, join, now);
+    const data = attachmentFor(room, join, name, now);
     server.serializeAttachment(data);
     session = room.sessions.add(server, data, false);
     logConnected(session);
@@ -33,8 +38,9 @@ export async function joinRoom(room: Room, request: Request, join: JoinRequest):
     // The old server announced a join to everyone, the joiner included; JSON clients learn
     // of their own join from the welcome instead.
     const joined: JoinMessage = { type: "join", name: data.name, at: now, online: room.sessions.size };
+    if (data.user !== undefined) joined.user = data.user;
     room.delivery.broadcast(joined, session.framing.seesOwnJoin ? null : session);
-    if (data.json) await scheduleIdleCheck(room, now);
+    await scheduleSessionCheck(room, data, now);
     return upgradeResponse(request, client, join.json);
   } catch (error) {
     console.error(
@@ -47,9 +53,11 @@ export async function joinRoom(room: Room, request: Request, join: JoinRequest):
   }
 }
 
-function attachmentFor(room: Room, join: JoinRequest, now: number): SessionAttachment {
+function attachmentFor(room: Room, join: JoinRequest, name: string, now: number): SessionAttachment {
+  const identity = join.identity;
   return {
-    name: join.name || guestName(),
+    name,
+    ...(identity && { user: identity.user, role: identity.role, exp: identity.exp }),
     room: join.room,
     json: join.json,
     ...(join.batch && { batch: true }),
@@ -63,16 +71,20 @@ function attachmentFor(room: Room, join: JoinRequest, now: number): SessionAttac
 
 function welcomeFor(room: Room, session: Session, join: JoinRequest): WelcomeMessage {
   const replay = join.since !== null ? room.history.since(join.since) : room.history.latest(join.history);
-  const { maxMessageBytes: messageBytes, rateBurst: burst, ratePerSecond: perSecond } = room.config;
+  const { maxMessageBytes: messageBytes, rateBurst: burst, ratePerSecond: perSecond, presenceLimit } = room.config;
+  const { user, role } = session.data;
   return {
     type: "welcome",
     room: join.room,
     you: session.data.name,
-    online: room.sessions.names(),
-    history: replay.messages,
+    online: room.sessions.names().slice(0, presenceLimit),
+    onlineCount: room.sessions.size,
+    history: replay.events,
     truncated: replay.truncated,
     limits: { messageBytes, burst, perSecond },
     lastMessageId: room.history.lastId,
+    settings: room.moderation.settings,
+    ...(user !== undefined && { user, role: role ?? "member" }),
   };
 }
 

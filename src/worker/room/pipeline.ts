@@ -1,26 +1,28 @@
-// The message pipeline: one frame from a session, read by its framing, through the session's
-// rate limit, the text rules, the ref check and the room's capacity, to a stored message that
-// every session receives.
+// The in-band pipeline: one frame from a session, read by its framing, through the session's
+// rate limit, to what it asks for: a message posted (posting.ts), typing relayed, or a
+// moderator's action (moderation.ts).
 
-import { PONG_FRAME, type SendMessage } from "../../shared/protocol.ts";
-import { checkText } from "../../shared/rules.ts";
+import { PONG_FRAME, TYPING_INTERVAL_MS, type ClientMessage, type TypingMessage } from "../../shared/protocol.ts";
 import { takeTokens } from "../../shared/token-bucket.ts";
 import { refuseForRate } from "./flood.ts";
+import { ban, changeSettings, deleteMessage, FORBIDDEN, kick, unban, type Actor } from "./moderation.ts";
+import { post } from "./posting.ts";
 import type { Room } from "./room.ts";
-import type { Session } from "./session.ts";
+import { isModerator, type Session } from "./session.ts";
 
 /** Handles one frame a session sent. */
 export function receiveFrame(room: Room, session: Session, frame: string | ArrayBuffer, now: number): void {
   const data = session.data;
   data.lastSeen = now;
   const read = session.framing.read(frame);
-  if (read.ok && read.value.type === "ping") {
-    // A ping not byte-identical to PING_FRAME reaches us instead of the runtime's auto-response.
+  if (read.ok && (read.value.type === "ping" || read.value.type === "typing")) {
+    // Neither costs a token: a ping is a heartbeat, and typing is thinned out by relayTyping.
+    if (read.value.type === "ping") room.delivery.send(session, [PONG_FRAME]);
+    else relayTyping(room, session, now);
     session.socket.serializeAttachment(data);
-    room.delivery.send(session, [PONG_FRAME]);
     return;
   }
-  // Every frame but a ping costs a token, garbage included, so that a flood of it ends in 1008.
+  // Every other frame costs a token, garbage included, so that a flood of it ends in 1008.
   const { rateBurst: capacity, ratePerSecond: perSecond } = room.config;
   if (!takeTokens(data.bucket, 1, { capacity, perSecond }, now)) {
     const ref = read.ok ? ("ref" in read.value ? read.value.ref : undefined) : read.error.ref;
@@ -28,58 +30,66 @@ export function receiveFrame(room: Room, session: Session, frame: string | Array
     return;
   }
   session.socket.serializeAttachment(data);
-  if (!read.ok) {
-    room.refuse(session, read.error, now);
-    return;
-  }
-  const message = read.value;
+  if (!read.ok) room.refuse(session, read.error, now);
+  else act(room, session, read.value, now);
+}
+
+/** Who a session is, as an actor. */
+export function actorOf(session: Session): Actor {
+  const { name, user } = session.data;
+  return { name, user, moderator: isModerator(session.data) };
+}
+
+function act(room: Room, session: Session, message: ClientMessage, now: number): void {
+  const actor = actorOf(session);
   switch (message.type) {
-    case "message":
-      postMessage(room, session, message, now);
+    case "message": {
+      const posted = post(room, actor, session.data, message, now);
+      if (!posted.ok) room.refuse(session, posted.error, now);
+      else if (posted.value.resent) room.delivery.send(session, [JSON.stringify(posted.value.message)]);
       return;
+    }
+    case "delete": {
+      const deleted = deleteMessage(room, actor, message.target, now);
+      if (!deleted.ok) room.refuse(session, deleted.error, now);
+      return;
+    }
     case "ping":
+    case "typing":
+      return;
+  }
+  // The rest are for moderators only; nothing happens for anyone else.
+  if (!actor.moderator) {
+    room.refuse(session, FORBIDDEN, now);
+    return;
+  }
+  switch (message.type) {
+    case "kick":
+      kick(room, actor, message);
+      return;
+    case "ban":
+      ban(room, actor, message, message.seconds, message.reason, now);
+      return;
+    case "unban":
+      if (!unban(room, actor, message, now)) {
+        room.refuse(session, { code: "not_found", message: "there is no such ban to lift" }, now);
+      }
+      return;
+    case "settings":
+      changeSettings(room, actor, { slowMode: message.slowMode, readOnly: message.readOnly });
       return;
   }
 }
 
-/** Stores and relays a chat message, or refuses it. */
-function postMessage(room: Room, session: Session, { text, ref }: SendMessage, now: number): void {
-  const invalid = checkText(text, room.config.maxMessageBytes, ref);
-  if (invalid !== null) {
-    room.refuse(session, invalid, now);
-    return;
-  }
-  const { name } = session.data;
-  if (ref !== undefined) {
-    const stored = room.history.findByRef(ref);
-    if (stored !== null && stored.name === name && stored.text === text) {
-      // A resend of a message the room already holds: acknowledge it again, store and relay
-      // nothing. Only the JSON framing has refs, so the answer is JSON.
-      room.delivery.send(session, [JSON.stringify(stored)]);
-      return;
-    }
-    if (stored !== null) {
-      // Refs are broadcast, so another message may name one by mistake or malice: refuse it
-      // rather than pass off someone else's message as this one's acknowledgement.
-      room.refuse(session, { code: "bad_frame", message: "ref already names a different message", ref }, now);
-      return;
-    }
-  }
-  if (!withinDeliveryCap(room, now)) {
-    const message = "the room is too busy right now: try again in a moment";
-    room.refuse(session, { code: "rate_limited", message, ...(ref && { ref }) }, now);
-    return;
-  }
-  // The runtime's output gate holds every frame sent after this SQLite write until the write
-  // is durable, so nobody ever sees a message that storage could lose.
-  room.delivery.broadcast(room.history.append(name, text, now, ref));
-}
-
-/** Takes one message's deliveries from the room's optional fixed cap (ROOM_DELIVERIES_PER_SEC). */
-function withinDeliveryCap(room: Room, now: number): boolean {
-  const cap = room.config.roomDeliveriesPerSecond;
-  if (cap === 0) return true;
-  // A message to more sessions than the whole cap still goes when the bucket is full.
-  const deliveries = Math.min(room.sessions.size, cap);
-  return takeTokens(room.deliveryCap, deliveries, { capacity: cap, perSecond: cap }, now);
+/** Relays "typing" to the room's other JSON sessions, at most once per session per interval. */
+function relayTyping(room: Room, session: Session, now: number): void {
+  const data = session.data;
+  if (room.sessions.size > room.config.presenceLimit) return;
+  if (room.moderation.settings.readOnly && !isModerator(data)) return;
+  if (data.lastTypingAt !== undefined && now - data.lastTypingAt < TYPING_INTERVAL_MS) return;
+  data.lastTypingAt = now;
+  const typing: TypingMessage = { type: "typing", name: data.name };
+  if (data.user !== undefined) typing.user = data.user;
+  // The text framing has no line for typing, so text sessions receive nothing.
+  room.delivery.broadcast(typing, session);
 }

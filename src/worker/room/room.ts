@@ -8,6 +8,8 @@ import { readConfig, type RoomConfig } from "../config.ts";
 import { Delivery } from "./delivery.ts";
 import { History } from "./history.ts";
 import { logDisconnected, logRefusal } from "./log.ts";
+import { ModerationStore } from "./moderation-store.ts";
+import { migrate } from "./schema.ts";
 import type { Session, SessionAttachment } from "./session.ts";
 import { SessionSet } from "./sessions.ts";
 
@@ -16,15 +18,21 @@ export class Room {
   readonly ctx: DurableObjectState;
   readonly config: RoomConfig;
   readonly history: History;
+  readonly moderation: ModerationStore;
   readonly sessions: SessionSet;
   readonly delivery: Delivery;
   /** The optional room-wide cap on deliveries per second; in memory only, as a woken room starts idle. */
   readonly deliveryCap: Bucket;
+  /** Per-user state of HTTP posters (rate and slow mode), in memory: a woken room starts afresh. */
+  readonly httpPosters = new Map<string, { bucket: Bucket; lastPostAt?: number }>();
+  #name = "";
 
   constructor(ctx: DurableObjectState, env: Env) {
     this.ctx = ctx;
     this.config = readConfig(env);
+    migrate(ctx.storage);
     this.history = new History(ctx.storage.sql, this.config.historyLimit);
+    this.moderation = new ModerationStore(ctx.storage.sql);
     this.deliveryCap = fullBucket(this.config.roomDeliveriesPerSecond, Date.now());
     this.delivery = new Delivery({
       durable: () => ctx.storage.sync(),
@@ -40,6 +48,16 @@ export class Room {
       const data = socket.deserializeAttachment() as SessionAttachment | null;
       if (data !== null && socket.readyState === WebSocket.OPEN) this.sessions.add(socket, data, true);
     }
+  }
+
+  /** The room's name, for log lines: from its id, or from the last request routed to it. */
+  get name(): string {
+    return this.ctx.id.name ?? this.#name;
+  }
+
+  /** Notes the room's name from a request the Worker routed here. */
+  learnName(name: string): void {
+    this.#name = name;
   }
 
   /**
@@ -72,8 +90,9 @@ export class Room {
     if (!this.sessions.remove(session)) return;
     logDisconnected(session, code, reason);
     if (!session.announced) return;
-    const { name } = session.data;
+    const { name, user } = session.data;
     const leave: LeaveMessage = { type: "leave", name, at: Date.now(), online: this.sessions.size };
+    if (user !== undefined) leave.user = user;
     if (this.sessions.hasName(name)) leave.stillOnline = true;
     this.delivery.broadcast(leave);
   }
