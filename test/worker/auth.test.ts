@@ -1,6 +1,7 @@
 // Token verification inside workerd, called directly: every way a token is refused, and what a
 // verified one yields. Tokens are signed here with jose, as a deploying app's backend would.
 
+import { env } from "cloudflare:test";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { AccessReason, TOKEN_MAX_BYTES } from "../../src/shared/access.ts";
@@ -268,6 +269,12 @@ describe("the mode and its configuration", () => {
     [{ AUTH_MODE: "requird" }, "required"],
   ])("reads AUTH_MODE %j as %s: anything unknown fails closed", (env, mode) => {
     expect(readAuthConfig(env).mode).toBe(mode);
+  });
+
+  it("reads wrangler.toml's AUTH_MODE: open, with no secret in wrangler.toml", () => {
+    const config = readAuthConfig(env);
+    expect(config.mode).toBe("open");
+    expect(config.secrets).toEqual([]);
   });
 
   it("treats empty secrets as unset", () => {
