@@ -5,7 +5,12 @@ import { defineConfig } from "vitest/config";
 // Worker and Durable Object tests run inside workerd, against the real wrangler.toml.
 export default defineConfig({
   plugins: [
-    cloudflareTest({ wrangler: { configPath: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) } }),
+    cloudflareTest({
+      wrangler: { configPath: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) },
+      // The plugin also reads a developer's .dev.vars: pin the auth settings, so that the tests
+      // see wrangler.toml's defaults (open, no secrets) whatever that file holds.
+      miniflare: { bindings: { AUTH_MODE: "open", AUTH_SECRET: "", AUTH_SECRET_PREVIOUS: "", ADMIN_TOKEN: "" } },
+    }),
   ],
   test: {
     include: ["test/worker/**/*.test.ts"],
