@@ -6,6 +6,7 @@
 import type { Checked } from "./checked.ts";
 import { ROOM_NAME_PATTERN } from "./protocol.ts";
 import { checkName } from "./rules.ts";
+import type { Role } from "./protocol.ts";
 
 /** Close codes of a refused token: 4401 says "get a (new) token", 4403 "this token may not come here". */
 export const AccessCloseCode = {
@@ -35,9 +36,6 @@ export const TOKEN_LEEWAY_SECONDS = 30;
 export const USER_ID_MAX_CODE_POINTS = 64;
 /** The `rooms` entry that admits every room. */
 export const ALL_ROOMS = "*";
-
-/** What a verified session may do: moderators may delete, kick, ban and change room settings. */
-export type Role = "member" | "moderator";
 
 /** A verified session's identity, taken from its token and from nothing a client can set. */
 export interface Identity {

@@ -52,6 +52,6 @@ export interface KickResult {
 /** The body of every refused API request. */
 export interface ApiError {
   error: string;
-  /** The refusal's code, for a refused post. */
-  code?: ErrorCode;
+  /** The refusal's code, for a refused post or moderation call; `banned` only over HTTP. */
+  code?: ErrorCode | "banned";
 }

@@ -2,7 +2,8 @@
 // the room in a header that only the Worker sets (a Durable Object is reachable only through it).
 
 import type { Checked } from "../shared/checked.ts";
-import { BATCH_PARAM, CloseCode, DEFAULT_HISTORY, type Role } from "../shared/protocol.ts";
+import type { Identity } from "../shared/access.ts";
+import { BATCH_PARAM, CloseCode, DEFAULT_HISTORY } from "../shared/protocol.ts";
 import { checkName, parseCount } from "../shared/rules.ts";
 import { offersJsonFraming } from "./upgrade.ts";
 
@@ -27,17 +28,6 @@ export interface JoinRequest {
   ip: string;
   /** Who the session is, verified by the Worker from a signed token; absent for a guest. */
   identity?: Identity;
-}
-
-/** A verified identity, from a token the Worker checked. */
-export interface Identity {
-  /** The token's `sub`. */
-  user: string;
-  /** The token's `name`, checked and normalised. */
-  name: string;
-  role: Role;
-  /** The token's `exp`, epoch seconds. */
-  exp: number;
 }
 
 /** Why a join is refused: the close code and reason the socket gets. */

@@ -10,6 +10,8 @@ import { roomOfPath } from "../shared/rules.ts";
 import { routeApi } from "./api.ts";
 import { parseJoinRequest, withJoinRequest } from "./join-request.ts";
 import { closeAfterUpgrade } from "./upgrade.ts";
+import { readAuthConfig } from "./auth/auth-config.ts";
+import { verifyAccess } from "./auth/verify-access.ts";
 
 const OLD_PAGE_PATHS: Record<string, string> = { "/ui-chat": "/", "/ui-echo": "/echo.html" };
 
@@ -24,11 +26,7 @@ export async function route(request: Request, env: Env): Promise<Response> {
     }
     if (path === "/echo") return handleEcho(request);
     const room = roomOfPath(path);
-    if (room !== null) {
-      const join = parseJoinRequest(request, url, room);
-      if (!join.ok) return closeAfterUpgrade(request, join.error.code, join.error.reason);
-      return roomStub(env, room).fetch(withJoinRequest(request, join.value));
-    }
+    if (room !== null) return routeJoin(request, url, env, room);
     if (path === "/") return closeAfterUpgrade(request, CloseCode.badRequest, "needs a path");
     return closeAfterUpgrade(request, CloseCode.notFound, `path not found: ${path}`);
   }
@@ -48,6 +46,19 @@ export async function route(request: Request, env: Env): Promise<Response> {
   // html_handling is "none" (see wrangler.toml), so the page at / is named here.
   if (path === "/") return env.ASSETS.fetch(new Request(new URL("/index.html", url), request));
   return env.ASSETS.fetch(request);
+}
+
+/** A socket to a room: who it is first (a refusal never reaches the room), then what it asks for. */
+async function routeJoin(request: Request, url: URL, env: Env, room: string): Promise<Response> {
+  const access = await verifyAccess(request, room, readAuthConfig(env));
+  if (access.kind === "refused") {
+    const { code, reason, detail } = access.refusal;
+    return closeAfterUpgrade(request, code, reason, detail);
+  }
+  const join = parseJoinRequest(request, url, room);
+  if (!join.ok) return closeAfterUpgrade(request, join.error.code, join.error.reason);
+  const identity = access.kind === "verified" ? access.identity : undefined;
+  return roomStub(env, room).fetch(withJoinRequest(request, { ...join.value, ...(identity && { identity }) }));
 }
 
 function roomStub(env: Env, room: string) {

@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { TEST_ADMIN_TOKEN, TEST_SECRET } from "../support/tokens.ts";
 
 // Worker and Durable Object tests run inside workerd, against the real wrangler.toml.
 export default defineConfig({
@@ -8,8 +9,15 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) },
       // The plugin also reads a developer's .dev.vars: pin the auth settings, so that the tests
-      // see wrangler.toml's defaults (open, no secrets) whatever that file holds.
-      miniflare: { bindings: { AUTH_MODE: "open", AUTH_SECRET: "", AUTH_SECRET_PREVIOUS: "", ADMIN_TOKEN: "" } },
+      // see open mode with the test secrets of test/support/tokens.ts whatever that file holds.
+      miniflare: {
+        bindings: {
+          AUTH_MODE: "open",
+          AUTH_SECRET: TEST_SECRET,
+          AUTH_SECRET_PREVIOUS: "",
+          ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        },
+      },
     }),
   ],
   test: {

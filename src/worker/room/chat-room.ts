@@ -1,14 +1,28 @@
 // The ChatRoom Durable Object, one per room name. This class is only the runtime's entry points:
-// each rebuilds the session a socket belongs to and hands off to the part of room/ that acts
-// (join.ts, pipeline.ts, idle.ts); the state they share is a Room (room.ts).
+// each rebuilds the session a socket belongs to, or takes the Worker's RPC call, and hands off
+// to the part of room/ that acts (join.ts, pipeline.ts, idle.ts, room-api.ts); the state they
+// share is a Room (room.ts).
 
 import { DurableObject } from "cloudflare:workers";
-import type { MessagesPage, MessagesQuery, RoomInfo } from "../../shared/protocol.ts";
+import type {
+  Ban,
+  BansPage,
+  ChatMessage,
+  DeleteEvent,
+  KickResult,
+  MessagesPage,
+  MessagesQuery,
+  RoomInfo,
+  RoomSettings,
+  Target,
+} from "../../shared/protocol.ts";
 import { textResponse } from "../http.ts";
 import { readJoinRequest } from "../join-request.ts";
 import { closeStaleSessions } from "./idle.ts";
 import { joinRoom } from "./join.ts";
+import type { Actor } from "./moderation.ts";
 import { receiveFrame } from "./pipeline.ts";
+import * as api from "./room-api.ts";
 import { Room } from "./room.ts";
 
 /** One chat room: see the file comment. */
@@ -25,26 +39,6 @@ export class ChatRoom extends DurableObject<Env> {
     const join = readJoinRequest(request);
     if (join === null) return textResponse("a room is joined only through the Worker's /chat route\n", 400);
     return joinRoom(this.#room, request, join);
-  }
-
-  /** `GET /api/rooms/<room>`. */
-  info(room: string): RoomInfo {
-    const { sessions, history, moderation, config } = this.#room;
-    return {
-      room,
-      online: sessions.size,
-      names: sessions.names().slice(0, config.presenceLimit),
-      lastMessageId: history.lastId,
-      shards: 1,
-      settings: moderation.settings,
-    };
-  }
-
-  /** `GET /api/rooms/<room>/messages`. */
-  messages(room: string, { since, limit }: MessagesQuery): MessagesPage {
-    const { history } = this.#room;
-    const replay = since === null ? history.latest(limit) : history.since(since, limit);
-    return { room, messages: replay.events, truncated: replay.truncated };
   }
 
   override webSocketMessage(socket: WebSocket, frame: string | ArrayBuffer): void {
@@ -67,5 +61,48 @@ export class ChatRoom extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const nextCheck = closeStaleSessions(this.#room, Date.now());
     if (nextCheck !== Infinity) await this.ctx.storage.setAlarm(nextCheck);
+  }
+
+  // The HTTP API, called over RPC by the Worker once it has read the route and the caller.
+
+  info(room: string): RoomInfo {
+    return api.roomInfo(this.#named(room), room);
+  }
+
+  messages(room: string, query: MessagesQuery): MessagesPage {
+    return api.roomMessages(this.#named(room), room, query);
+  }
+
+  post(room: string, actor: Actor, body: api.HttpPost): api.RoomAnswer<ChatMessage> {
+    return api.postOverHttp(this.#named(room), actor, body, Date.now());
+  }
+
+  deleteMessage(room: string, actor: Actor, target: number): api.RoomAnswer<DeleteEvent> {
+    return api.deleteOverHttp(this.#named(room), actor, target, Date.now());
+  }
+
+  changeSettings(room: string, actor: Actor, change: Partial<RoomSettings>): api.RoomAnswer<RoomSettings> {
+    return api.settingsOverHttp(this.#named(room), actor, change);
+  }
+
+  kick(room: string, actor: Actor, target: Target): api.RoomAnswer<KickResult> {
+    return api.kickOverHttp(this.#named(room), actor, target);
+  }
+
+  bans(room: string): api.RoomAnswer<BansPage> {
+    return api.listBans(this.#named(room), Date.now());
+  }
+
+  ban(room: string, actor: Actor, target: Target, terms: { seconds: number; reason?: string }): api.RoomAnswer<Ban> {
+    return api.banOverHttp(this.#named(room), actor, target, terms, Date.now());
+  }
+
+  unban(room: string, actor: Actor, target: Target): api.RoomAnswer<{ unbanned: true }> {
+    return api.unbanOverHttp(this.#named(room), actor, target, Date.now());
+  }
+
+  #named(room: string): Room {
+    this.#room.learnName(room);
+    return this.#room;
   }
 }

@@ -31,7 +31,8 @@ export class ModerationStore {
 
   /** Applies `change` and returns the settings after it. */
   changeSettings(change: Partial<RoomSettings>): RoomSettings {
-    this.#settings = { ...this.#settings, ...change };
+    if (change.slowMode !== undefined) this.#settings.slowMode = change.slowMode;
+    if (change.readOnly !== undefined) this.#settings.readOnly = change.readOnly;
     this.#sql.exec(
       "INSERT OR REPLACE INTO settings (id, slow_mode, read_only) VALUES (1, ?, ?)",
       this.#settings.slowMode,

@@ -75,9 +75,11 @@ function act(room: Room, session: Session, message: ClientMessage, now: number):
         room.refuse(session, { code: "not_found", message: "there is no such ban to lift" }, now);
       }
       return;
-    case "settings":
-      changeSettings(room, actor, { slowMode: message.slowMode, readOnly: message.readOnly });
+    case "settings": {
+      const { type: _, ...change } = message;
+      changeSettings(room, actor, change);
       return;
+    }
   }
 }
 
