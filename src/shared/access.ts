@@ -68,13 +68,13 @@ const ROOM_PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,63}\*$/;
  * written into log lines as `user=`, where a line break would let a token forge a log line).
  */
 export function checkUserId(sub: unknown): Checked<string> {
-  if (typeof sub !== "string") return { ok: false, error: 'the "sub" claim (user id) must be a string' };
+  if (typeof sub !== "string") return { ok: false, error: "a user id must be a string" };
   const length = [...sub].length;
   if (length < 1 || length > USER_ID_MAX_CODE_POINTS) {
-    return { ok: false, error: `the "sub" claim (user id) must be 1–${USER_ID_MAX_CODE_POINTS} characters long` };
+    return { ok: false, error: `a user id must be 1–${USER_ID_MAX_CODE_POINTS} characters long` };
   }
   if (!sub.isWellFormed() || CONTROL_CHARACTER.test(sub)) {
-    return { ok: false, error: 'the "sub" claim (user id) may not hold control characters or lone surrogates' };
+    return { ok: false, error: "a user id may not hold control characters or lone surrogates" };
   }
   return { ok: true, value: sub };
 }
@@ -118,7 +118,7 @@ export function checkClaims(payload: unknown): Checked<TokenClaims> {
   const claims = payload as Record<string, unknown>;
 
   const sub = checkUserId(claims.sub);
-  if (!sub.ok) return sub;
+  if (!sub.ok) return { ok: false, error: `the "sub" claim: ${sub.error}` };
 
   if (typeof claims.name !== "string") return { ok: false, error: 'the "name" claim must be a string' };
   const name = checkName(claims.name);
