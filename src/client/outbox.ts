@@ -73,3 +73,10 @@ export class Outbox {
     if (entry) entry.inFlight = true;
   }
 }
+
+/** A new message `ref`: 16 base-36 characters, so two clients' refs practically never meet. */
+export function randomRef(random: () => number = Math.random): string {
+  let ref = "";
+  for (let i = 0; i < 16; i++) ref += Math.floor(random() * 36).toString(36);
+  return ref;
+}
