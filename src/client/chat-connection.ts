@@ -36,6 +36,8 @@ export class ChatConnection {
   #lastId = 0;
   #limits: RoomLimits | null = null;
   #socket: SocketLike | null = null;
+  /** The `since` the current socket resumed from; null for a first join. */
+  #resumedFrom: number | null = null;
   #state: ConnectionState = { kind: "connecting", attempt: 0 };
   #attempt = 0;
   #welcomed = false;
@@ -110,6 +112,7 @@ export class ChatConnection {
 
   #open(): void {
     const { url, room, name, history } = this.options;
+    this.#resumedFrom = this.#welcomed ? this.#lastId : null;
     // Our own clients take batched frames: a busy room then sends fewer, larger frames.
     const params = this.#welcomed ? { name: this.#you, since: this.#lastId, batch: 1 } : { name, history, batch: 1 };
     this.#setState({ kind: "connecting", attempt: this.#attempt });
@@ -188,6 +191,10 @@ export class ChatConnection {
   #welcome(message: WelcomeMessage): void {
     const socket = this.#socket;
     if (socket === null) return;
+    if (this.#resumedFrom !== null && message.lastMessageId < this.#resumedFrom) {
+      this.#rejoinFromStart(socket);
+      return;
+    }
     const resumed = this.#welcomed;
     this.#welcomed = true;
     this.#attempt = 0;
@@ -197,8 +204,6 @@ export class ChatConnection {
     this.#online = new Set(message.online);
     this.#setState({ kind: "connected" });
     this.events.welcome?.(message, resumed);
-    // Ids that went backwards mean the room's storage was reset: start counting again.
-    if (message.lastMessageId < this.#lastId) this.#lastId = 0;
     for (const stored of message.history) this.#deliver(stored);
     // Resume from the room's newest id even when nothing was replayed (history=0).
     this.#lastId = Math.max(this.#lastId, message.lastMessageId);
@@ -209,6 +214,24 @@ export class ChatConnection {
       if (this.#socket === socket) this.#lost(1006, "no answer to pings", true);
     });
     this.#flush();
+  }
+
+  /**
+   * The room's newest id is below the `since` this socket resumed from: its storage was reset
+   * (a new local state folder, a recreated object) and it numbers from 1 again. Its replay after
+   * `since` is empty, so its messages 1..lastMessageId would never be shown: join again from
+   * the start. The new socket opens once this one has closed, so that the others see this
+   * session leave before it comes back rather than the other way round.
+   */
+  #rejoinFromStart(socket: SocketLike): void {
+    this.#lastId = 0;
+    socket.onmessage = null;
+    socket.onclose = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      if (!this.#stopped) this.#open();
+    };
+    socket.close(CloseCode.normal, "room was reset; joining again from its first message");
   }
 
   #refused(error: ErrorMessage): void {

@@ -127,6 +127,32 @@ describe("joining and resuming", () => {
     expect(shown).toEqual(["one", "two", "three"]);
   });
 
+  test("after the room's storage was reset, it shows the room's new messages from the first", async () => {
+    const room = await scriptedRoom();
+    const { connection, shown } = connect(room.url);
+    const first = await room.nextVisit();
+    first.socket.send(JSON.stringify(welcome([message(9, "old nine"), message(10, "old ten")], 10)));
+    await eventually("the replay", () => shown.length === 2);
+    first.socket.close(1001, "restart");
+
+    // The reset room has three messages; after since=10 it has nothing to replay.
+    const second = await room.nextVisit();
+    expect(second.params.get("since")).toBe("10");
+    second.socket.send(JSON.stringify(welcome([], 3)));
+
+    const third = await room.nextVisit();
+    expect(third.params.get("since")).toBe("0");
+    third.socket.send(
+      JSON.stringify(welcome([message(1, "new one"), message(2, "new two"), message(3, "new three")], 3)),
+    );
+    third.socket.send(JSON.stringify(message(4, "new four")));
+    await eventually("the reset room's messages", () => shown.length === 6);
+    expect(shown).toEqual(["old nine", "old ten", "new one", "new two", "new three", "new four"]);
+    expect(connection.lastId).toBe(4);
+    // The socket that learnt of the reset was closed rather than left open beside the new one.
+    await eventually("the second socket to close", () => second.socket.readyState === WebSocket.CLOSED);
+  });
+
   test("you, lastId and limits come from the room and cannot be written from outside", async () => {
     const room = await scriptedRoom();
     const { connection } = connect(room.url, {}, "");
