@@ -6,6 +6,7 @@ import { CloseCode, DEFAULT_HISTORY } from "../shared/protocol.ts";
 import { checkName, isRoomName, utf8Length } from "../shared/rules.ts";
 import { openBrowserSocket } from "./browser-socket.ts";
 import { ChatView } from "./chat-view.ts";
+import { Countdown } from "./countdown.ts";
 import { byId, recall, remember, wireComposer } from "./dom.ts";
 import { OwnRefs } from "./own-refs.ts";
 import { addressOfRoom, roomFromAddress } from "./room-address.ts";
@@ -33,7 +34,7 @@ const defaultHint = composerHint.textContent ?? "";
 
 let connection: ChatConnection | null = null;
 let joined = { room: "", name: "" };
-let countdown: ReturnType<typeof setInterval> | null = null;
+const countdown = new Countdown();
 let unread = 0;
 
 /** Leaves the current room, if any, and joins `room` as `name` (empty: the room picks a guest name). */
@@ -107,20 +108,18 @@ function join(room: string, name: string): void {
 }
 
 function showState(state: ConnectionState): void {
-  if (countdown !== null) clearInterval(countdown);
-  countdown = null;
-  const draw = () => view.status(statusLine(state, connection?.you ?? "", Date.now()));
+  countdown.stop();
+  const draw = (now: number) => view.status(statusLine(state, connection?.you ?? "", now));
   view.announceStatus(true);
-  draw();
   // The countdown of "reconnecting in 3 s" ticks down while the connection waits. A status
   // region is read out on every change, so only the first line of a wait is announced; the
   // ticking seconds stay on screen without a screen reader reciting each one.
   if (state.kind === "waiting") {
-    countdown = setInterval(() => {
-      view.announceStatus(false);
-      draw();
-    }, 250);
-  }
+    countdown.start((now, first) => {
+      view.announceStatus(first);
+      draw(now);
+    });
+  } else draw(Date.now());
   view.pendingNote(state.kind === "connected" ? "sending…" : "waiting for the connection");
   if (state.kind === "closed" && state.code !== CloseCode.normal) {
     view.notice(
