@@ -57,6 +57,7 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
       room: options.room,
       name: options.name,
       history: options.history,
+      token: options.token,
       openSocket: sockets.open,
       events: {
         unreachable: (detail) => finish(ExitCode.failed, `${detail}: ${sockets.lastError ?? "no answer"}`),

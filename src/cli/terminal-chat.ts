@@ -47,6 +47,7 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
       room: options.room,
       name: options.name,
       history: options.history,
+      token: options.token,
       openSocket: sockets.open,
       events: {
         state: (state) => {
