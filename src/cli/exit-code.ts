@@ -9,7 +9,7 @@ export const ExitCode = {
   ok: 0,
   /** The service could not be reached, the connection ended for good, or the room refused a line. */
   failed: 1,
-  /** The request itself is wrong: bad options, or the server closed with 4400/4404. */
+  /** The request itself is wrong: bad options, or the server closed with 4400/4401/4403/4404. */
   usage: 2,
 } as const;
 

@@ -51,6 +51,7 @@ export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
       room: options.room,
       name: options.name,
       history: options.history,
+      token: options.token,
       openSocket: sockets.open,
       events: {
         unreachable: (detail) => finish(ExitCode.failed, `${detail}: ${sockets.lastError ?? "no answer"}`),

@@ -41,6 +41,7 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
       room: options.room,
       name: options.name,
       history: options.history,
+      token: options.token,
       openSocket: sockets.open,
       events: {
         state: (state) => {

@@ -112,14 +112,14 @@ export class ChatConnection {
   }
 
   #open(): void {
-    const { url, room, name, history } = this.options;
+    const { url, room, name, history, token } = this.options;
     this.#resumedFrom = this.#welcomed ? this.#lastId : null;
     // Our own clients take batched frames: a busy room then sends fewer, larger frames.
     const params = this.#welcomed ? { name: this.#you, since: this.#lastId, batch: 1 } : { name, history, batch: 1 };
     this.#setState({ kind: "connecting", attempt: this.#attempt });
     let socket: SocketLike;
     try {
-      socket = this.options.openSocket(roomSocketUrl(url, room, params).href, JSON_SUBPROTOCOL);
+      socket = this.options.openSocket(roomSocketUrl(url, room, params).href, JSON_SUBPROTOCOL, token || undefined);
     } catch (error) {
       this.#setState({ kind: "closed", code: CloseCode.badRequest, reason: String(error) });
       return;
@@ -153,6 +153,7 @@ export class ChatConnection {
       // The caller may have stopped for good on hearing it.
       if (this.#stopped) return;
     }
+    // 4401/4403 among them: the same token would be refused again, so only the caller may retry.
     if (FINAL_CLOSE_CODES.has(code)) {
       this.#setState({ kind: "closed", code, reason });
       return;

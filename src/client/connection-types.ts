@@ -52,7 +52,10 @@ export interface ChatConnectionOptions {
   name?: string;
   /** How many stored messages to replay on the first join. */
   history?: number;
-  openSocket(url: string, protocol: string): SocketLike;
+  /** A signed token (SPEC.md "Who is who"); the opener decides how it travels (header or `token` parameter). */
+  token?: string;
+  /** Opens a socket; `token`, when given, must reach the server with the upgrade request. */
+  openSocket(url: string, protocol: string, token?: string): SocketLike;
   events?: ChatConnectionEvents;
   random?: () => number;
 }

@@ -10,6 +10,7 @@ import { Countdown } from "./countdown.ts";
 import { byId, recall, remember, wireComposer } from "./dom.ts";
 import { OwnRefs } from "./own-refs.ts";
 import { addressOfRoom, roomFromAddress } from "./room-address.ts";
+import { refusalText, SignIn } from "./sign-in.ts";
 import { statusLine } from "./status-text.ts";
 
 const NAME_KEY = "edge-chat.name";
@@ -30,6 +31,8 @@ const view = new ChatView({
   status: byId("status", HTMLElement),
 });
 const ownRefs = new OwnRefs();
+// First, before anything can copy the address: a sign-in link's token leaves it at once.
+const signIn = new SignIn(nameField);
 const defaultHint = composerHint.textContent ?? "";
 
 let connection: ChatConnection | null = null;
@@ -58,6 +61,7 @@ function join(room: string, name: string): void {
     room,
     name,
     history: DEFAULT_HISTORY,
+    token: signIn.token,
     openSocket: openBrowserSocket,
     events: {
       // A stopped connection may still report its last state; only the current one may draw.
@@ -122,8 +126,11 @@ function showState(state: ConnectionState): void {
   } else draw(Date.now());
   view.pendingNote(state.kind === "connected" ? "sending…" : "waiting for the connection");
   if (state.kind === "closed" && state.code !== CloseCode.normal) {
+    const refused = refusalText(state.code, state.reason, joined.room);
+    signIn.closed(state.code);
     view.notice(
-      `Not connected: ${state.reason || `closed with code ${state.code}`}. Change the name or room and press Enter to try again.`,
+      refused ??
+        `Not connected: ${state.reason || `closed with code ${state.code}`}. Change the name or room and press Enter to try again.`,
       "error",
     );
   }
@@ -145,7 +152,7 @@ function joinFromFields(): void {
   }
   nameField.value = name.value;
   roomField.value = room;
-  remember(NAME_KEY, name.value);
+  if (!signIn.active) remember(NAME_KEY, name.value);
   if (room !== roomFromAddress(location)) history.pushState(null, "", addressOfRoom(room));
   const stillHere = connection !== null && connection.state.kind !== "closed";
   if (!stillHere || room !== joined.room || name.value !== joined.name) join(room, name.value);
@@ -214,6 +221,6 @@ window.addEventListener("popstate", () => {
   joinFromFields();
 });
 
-nameField.value = recall(NAME_KEY) ?? "";
+if (!signIn.active) nameField.value = recall(NAME_KEY) ?? "";
 roomField.value = roomFromAddress(location);
 joinFromFields();

@@ -19,10 +19,14 @@ export interface WsClient {
   close(): void;
 }
 
-/** Opens `url`; `json` asks for the chat.v1.json framing. Rejects if the handshake fails. */
-export function openWs(url: string, options: { json?: boolean; origin?: string } = {}): Promise<WsClient> {
+/** Opens `url`; `json` asks for the chat.v1.json framing; `headers` go with the upgrade. Rejects if the handshake fails. */
+export function openWs(
+  url: string,
+  options: { json?: boolean; origin?: string; headers?: Record<string, string> } = {},
+): Promise<WsClient> {
   const socket = new WebSocket(url, options.json ? [JSON_SUBPROTOCOL] : [], {
     ...(options.origin ? { origin: options.origin } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
   });
   const frames: (string | Buffer)[] = [];
   const listeners = new Set<() => void>();

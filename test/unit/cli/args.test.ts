@@ -16,7 +16,7 @@ function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): string {
 
 describe("parseCommandLine", () => {
   test("with nothing given: the local service, room main, a guest name, the server's history", () => {
-    expect(run([])).toEqual({ url: DEFAULT_URL, room: "main", name: "", history: undefined, echo: false });
+    expect(run([])).toEqual({ url: DEFAULT_URL, room: "main", name: "", history: undefined, echo: false, token: "" });
     expect(DEFAULT_URL).toBe("http://localhost:8787");
   });
 
@@ -27,6 +27,7 @@ describe("parseCommandLine", () => {
       name: "Zoë",
       history: 20,
       echo: false,
+      token: "",
     });
     expect(run(["--url=wss://a.test", "--history=0"])).toMatchObject({ url: "wss://a.test", history: 0 });
   });
@@ -35,6 +36,12 @@ describe("parseCommandLine", () => {
     expect(run([], { CHAT_URL: "https://from-env.test" }).url).toBe("https://from-env.test");
     expect(run(["--url", "http://flag.test"], { CHAT_URL: "https://from-env.test" }).url).toBe("http://flag.test");
     expect(run([], { CHAT_URL: "" }).url).toBe(DEFAULT_URL);
+  });
+
+  test("--token, else $CHAT_TOKEN, is the token; the flag wins", () => {
+    expect(run(["--token", "a.b.c"]).token).toBe("a.b.c");
+    expect(run([], { CHAT_TOKEN: "x.y.z" }).token).toBe("x.y.z");
+    expect(run(["--token", "a.b.c"], { CHAT_TOKEN: "x.y.z" }).token).toBe("a.b.c");
   });
 
   test("--help and -h ask for the help text", () => {
