@@ -1,5 +1,9 @@
 // The chat page's wiring: reads the name and room, runs one ChatConnection at a time and hands
 // what it reports to the view. Bundled into public/app.js by `npm run build:web`.
+//
+// The page joins only once the person's name is known (remembered from an earlier visit, or
+// entered with Enter or Join) or they choose to stay a guest: joining on load would announce a
+// guest joining, and leaving again, to everyone in the room at every visit.
 
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
 import { CloseCode, DEFAULT_HISTORY } from "../shared/protocol.ts";
@@ -19,6 +23,9 @@ const joinForm = byId("join", HTMLFormElement);
 const nameField = byId("name", HTMLInputElement);
 const roomField = byId("room", HTMLInputElement);
 const joinProblem = byId("join-problem", HTMLElement);
+const joinButton = byId("join-button", HTMLButtonElement);
+const joinChoice = byId("join-choice", HTMLElement);
+const joinAsGuest = byId("join-guest", HTMLButtonElement);
 const composer = byId("composer", HTMLFormElement);
 const messageField = byId("message", HTMLTextAreaElement);
 const composerHint = byId("composer-hint", HTMLElement);
@@ -46,6 +53,9 @@ function join(room: string, name: string): void {
   const previousRoom = joined.room;
   connection?.stop();
   joined = { room, name };
+  // Joined: the form is now for moving rooms or changing name, a quieter job.
+  joinChoice.hidden = true;
+  joinButton.classList.add("secondary");
   unread = 0;
   updateTitle();
   view.reset(room);
@@ -136,8 +146,8 @@ function showState(state: ConnectionState): void {
   }
 }
 
-/** Checks the Name and Room fields and joins; a problem is shown beside them instead. */
-function joinFromFields(): void {
+/** The checked Name and Room fields, or null after showing beside them what is wrong. */
+function readFields(): { room: string; name: string } | null {
   const room = roomField.value.trim();
   const name = checkName(nameField.value);
   let problem = "";
@@ -148,20 +158,43 @@ function joinFromFields(): void {
   nameField.setAttribute("aria-invalid", String(!name.ok));
   if (!name.ok || !isRoomName(room)) {
     if (connection === null) view.status({ text: "offline", tone: "stopped" });
-    return;
+    return null;
   }
-  nameField.value = name.value;
+  return { room, name: name.value };
+}
+
+/** Checks the Name and Room fields and joins (an empty name: as a guest); a problem is shown beside them instead. */
+function joinFromFields(): void {
+  const fields = readFields();
+  if (fields === null) return;
+  const { room, name } = fields;
+  nameField.value = name;
   roomField.value = room;
-  if (!signIn.active) remember(NAME_KEY, name.value);
+  if (!signIn.active) remember(NAME_KEY, name);
   if (room !== roomFromAddress(location)) history.pushState(null, "", addressOfRoom(room));
   const stillHere = connection !== null && connection.state.kind !== "closed";
-  if (!stillHere || room !== joined.room || name.value !== joined.name) join(room, name.value);
+  if (!stillHere || room !== joined.room || name !== joined.name) join(room, name);
   messageField.focus();
+}
+
+/** A first visit: shows the room and how to join it, and waits for the person to choose. */
+function awaitChoice(): void {
+  const fields = readFields();
+  if (fields === null) return;
+  view.intro(fields.room, "Choose a name and press Join, or join as a guest.");
+  view.status({ text: "offline · not joined yet", tone: "stopped" });
+  nameField.focus();
 }
 
 function send(): void {
   const text = messageField.value;
-  if (text.trim() === "" || connection === null) return;
+  if (text.trim() === "") return;
+  if (connection === null) {
+    // Kept in the field: it goes once the person has joined and presses Enter again.
+    composerHint.textContent = "Join the room first: choose a name above and press Join, or join as a guest.";
+    composerHint.dataset.tone = "problem";
+    return;
+  }
   if (connection.state.kind === "closed") {
     composerHint.textContent = "Not connected to a room: fix the name or room above and press Enter.";
     return;
@@ -193,13 +226,19 @@ joinForm.addEventListener("submit", (event) => {
   joinFromFields();
 });
 
+joinAsGuest.addEventListener("click", () => {
+  // A guest is who joins with no name: the room picks one, which the welcome then remembers.
+  nameField.value = "";
+  joinFromFields();
+});
+
 wireComposer(composer, messageField, send);
 
 messageField.addEventListener("input", resetHint);
 
 copyLink.addEventListener("click", async () => {
   // The address is the invitation: anyone who opens it lands in this room.
-  const link = new URL(addressOfRoom(joined.room), location.href).href;
+  const link = new URL(addressOfRoom(joined.room || roomFromAddress(location)), location.href).href;
   try {
     await navigator.clipboard.writeText(link);
     copyLink.textContent = "Link copied";
@@ -218,9 +257,11 @@ document.addEventListener("visibilitychange", () => {
 // Back and forward move between rooms joined from this tab.
 window.addEventListener("popstate", () => {
   roomField.value = roomFromAddress(location);
-  joinFromFields();
+  if (connection === null) awaitChoice();
+  else joinFromFields();
 });
 
 if (!signIn.active) nameField.value = recall(NAME_KEY) ?? "";
 roomField.value = roomFromAddress(location);
-joinFromFields();
+if (nameField.value.trim() === "") awaitChoice();
+else joinFromFields();
