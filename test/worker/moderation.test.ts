@@ -295,3 +295,35 @@ describe("typing", () => {
     }
   });
 });
+
+describe("where the room learns who a session is", () => {
+  it("ignores a join header a client forges: the identity comes only from the Worker's own check", async () => {
+    const room = uniqueRoom("forged");
+    const forged = encodeURIComponent(
+      JSON.stringify({
+        room,
+        path: `/chat/${room}`,
+        name: "Mallory",
+        since: null,
+        history: 0,
+        json: true,
+        batch: false,
+        ip: "1.2.3.4",
+        identity: { user: "u-admin", name: "Admin", role: "moderator", exp: 4_000_000_000 },
+      }),
+    );
+    const response = await SELF.fetch(`http://localhost/chat/${room}?name=guest`, {
+      headers: { upgrade: "websocket", "sec-websocket-protocol": "chat.v1.json", "x-edge-chat-join": forged },
+    });
+    const socket = response.webSocket!;
+    socket.accept();
+    const first = await new Promise<string>((resolve) =>
+      socket.addEventListener("message", (event) => resolve(String(event.data)), { once: true }),
+    );
+    socket.close(1000, "done");
+    const welcome = JSON.parse(first) as WelcomeMessage;
+    expect(welcome).toMatchObject({ type: "welcome", you: "guest" });
+    expect(welcome.user).toBeUndefined();
+    expect(welcome.role).toBeUndefined();
+  });
+});
