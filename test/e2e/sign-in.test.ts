@@ -269,6 +269,8 @@ describe("the page with a sign-in link", () => {
   test("without a token explains that this chat needs a sign-in link", async () => {
     const tab = await openPage(browser, `${server.url}/?room=${uniqueRoom("page-none")}`);
     try {
+      // The page joins once the person has chosen; a guest is refused with 4401 token required.
+      await tab.page.getByRole("button", { name: "Join as guest", exact: true }).click();
       await waitUntil("the sign-in explanation", async () => {
         const text = (await tab.page.getByRole("log").textContent()) ?? "";
         return text.includes("This chat needs a sign-in link") || `log "${text}"`;
