@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_HISTORY, DEFAULT_ROOM } from "../shared/protocol.ts";
 import { parseCount } from "../shared/rules.ts";
+import { readChatToken } from "./chat-token.ts";
 
 /** The service a client talks to when neither `--url` nor `$CHAT_URL` names one (`npm start`). */
 export const DEFAULT_URL = "http://localhost:8787";
@@ -17,6 +18,8 @@ export interface CliOptions {
   name: string;
   /** Stored messages to replay on joining; undefined leaves the server's default. */
   history: number | undefined;
+  /** A signed token for the Authorization header; empty: join unsigned. */
+  token: string;
   echo: boolean;
 }
 
@@ -26,7 +29,7 @@ export type ParsedCommandLine =
 
 /** The text `--help` prints. */
 export function helpText(program = "edge-chat"): string {
-  return `Usage: ${program} [--url URL] [--room ROOM] [--name NAME] [--history N]
+  return `Usage: ${program} [--url URL] [--room ROOM] [--name NAME] [--history N] [--token JWT]
        ${program} --echo [--url URL]
        (from the project folder: npm run chat -- [options])
 
@@ -37,6 +40,9 @@ Options:
   --room ROOM   the room to join: 1-64 of A-Z a-z 0-9 _ -; default ${DEFAULT_ROOM}
   --name NAME   your display name; default a guest name the server picks
   --history N   earlier messages to show on joining; default ${DEFAULT_HISTORY}, 0 for none
+  --token JWT   sign in with a token (\`npm run token\` or your app signs one); default
+                $CHAT_TOKEN. Sent as an Authorization header, never shown. The room then
+                shows the token's name, and --name is ignored
   --echo        talk to /echo instead of a room: every line comes back as sent
   -h, --help    show this help
 
@@ -50,7 +56,8 @@ as plain lines ("from NAME: TEXT", "NAME joined the chat!"), and the client exit
 input has ended and every line has come back from the room.
 
 Exit status: 0 done; 1 the service could not be reached, the connection ended for good,
-or the room refused a line; 2 bad options, or the server refused the request (4400/4404).
+or the room refused a line; 2 bad options, or the server refused the request (4400/4401/4403/4404: a missing,
+invalid or expired token, a room the token does not admit, a kick or a ban).
 `;
 }
 
@@ -67,6 +74,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         room: { type: "string" },
         name: { type: "string" },
         history: { type: "string" },
+        token: { type: "string" },
         echo: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -84,7 +92,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (urlProblem) return { kind: "usage-error", message: urlProblem };
 
   if (values.echo) {
-    const roomOnly = (["room", "name", "history"] as const).filter((key) => values[key] !== undefined);
+    const roomOnly = (["room", "name", "history", "token"] as const).filter((key) => values[key] !== undefined);
     if (roomOnly.length > 0) {
       return {
         kind: "usage-error",
@@ -100,9 +108,19 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     history = checked.value;
   }
 
+  const token = values.echo ? { ok: true as const, value: "" } : readChatToken(values.token, env);
+  if (!token.ok) return { kind: "usage-error", message: token.error };
+
   return {
     kind: "run",
-    options: { url, room: values.room ?? DEFAULT_ROOM, name: values.name ?? "", history, echo: values.echo },
+    options: {
+      url,
+      room: values.room ?? DEFAULT_ROOM,
+      name: values.name ?? "",
+      history,
+      token: token.value,
+      echo: values.echo,
+    },
   };
 }
 

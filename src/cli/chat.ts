@@ -5,12 +5,13 @@
 
 import { parseCommandLine } from "./args.ts";
 import { runEcho } from "./echo-chat.ts";
-import { ExitCode } from "./exit-code.ts";
+import { ExitCode, type ExitStatus } from "./exit-code.ts";
+import type { Io } from "./io.ts";
 import { runPipeChat } from "./pipe-chat.ts";
 import { runTerminalChat } from "./terminal-chat.ts";
 
 const parsed = parseCommandLine(process.argv.slice(2), process.env);
-let code: number;
+let code: ExitStatus;
 switch (parsed.kind) {
   case "help":
     process.stdout.write(parsed.text);
@@ -22,7 +23,7 @@ switch (parsed.kind) {
     break;
   case "run": {
     const { options } = parsed;
-    const io = { input: process.stdin, output: process.stdout, errors: process.stderr };
+    const io: Io = { input: process.stdin, output: process.stdout, errors: process.stderr };
     // Both ends must be a terminal for the prompt: with output going to a file, lines typed
     // at the terminal are sent as from a pipe, and the file gets plain lines.
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;

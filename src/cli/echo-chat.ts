@@ -5,21 +5,15 @@
 import { createInterface } from "node:readline";
 import type WebSocket from "ws";
 import { socketUrl } from "../client/socket-url.ts";
-import { ExitCode } from "./exit-code.ts";
+import { closeOutcome, ExitCode, type ExitStatus } from "./exit-code.ts";
 import { paint, printable } from "./format.ts";
+import type { Io } from "./io.ts";
 import { NodeSocketOpener } from "./node-socket.ts";
 import { PromptScreen } from "./prompt-screen.ts";
 import { parseEntry } from "./terminal-commands.ts";
 
-/** The streams of an echo session. */
-export interface EchoIo {
-  input: NodeJS.ReadStream;
-  output: NodeJS.WriteStream;
-  errors: NodeJS.WritableStream;
-}
-
 /** Runs the echo client; resolves with the exit status. */
-export function runEcho(baseUrl: string, interactive: boolean, io: EchoIo): Promise<number> {
+export function runEcho(baseUrl: string, interactive: boolean, io: Io): Promise<ExitStatus> {
   return new Promise((resolve) => {
     const sockets = new NodeSocketOpener();
     const url = socketUrl(baseUrl, "/echo");
@@ -71,8 +65,9 @@ export function runEcho(baseUrl: string, interactive: boolean, io: EchoIo): Prom
 
     socket.on("close", (code, reason) => {
       if (finished) return;
-      if (!opened) return fail(`cannot reach ${baseUrl}: ${sockets.lastError ?? "no answer"}`);
-      fail(`the server closed the connection with code ${code}${reason.length ? `: ${reason}` : ""}`);
+      if (!opened) return fail(ExitCode.failed, `cannot reach ${baseUrl}: ${sockets.lastError ?? "no answer"}`);
+      const outcome = closeOutcome(code, String(reason));
+      fail(outcome.status, outcome.message);
     });
 
     function send(text: string): void {
@@ -80,13 +75,13 @@ export function runEcho(baseUrl: string, interactive: boolean, io: EchoIo): Prom
       socket.send(text);
     }
 
-    function fail(message: string): void {
+    function fail(status: ExitStatus, message: string): void {
       screen?.hide();
       io.errors.write(`edge-chat: ${message}\n`);
-      finish(ExitCode.failed);
+      finish(status);
     }
 
-    function finish(code: number): void {
+    function finish(code: ExitStatus): void {
       if (finished) return;
       finished = true;
       screen?.hide();

@@ -12,10 +12,14 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
 export class NodeSocketOpener {
   #lastError: string | null = null;
 
-  /** The `openSocket` the connection core expects; `protocol` empty means the text framing. */
-  readonly open = (url: string, protocol?: string): WebSocket & SocketLike => {
+  /**
+   * The `openSocket` the connection core expects; `protocol` empty means the text framing. A
+   * `token` goes in the Authorization header, never in the URL, which the client may print.
+   */
+  readonly open = (url: string, protocol?: string, token?: string): WebSocket & SocketLike => {
     this.#lastError = null;
-    const socket = new WebSocket(url, protocol ? [protocol] : [], { handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+    const headers = token ? { authorization: `Bearer ${token}` } : undefined;
+    const socket = new WebSocket(url, protocol ? [protocol] : [], { handshakeTimeout: HANDSHAKE_TIMEOUT_MS, headers });
     // `ws` emits "error" as an EventEmitter event as well; listening here leaves the core's
     // `onerror` in place and keeps an unhandled "error" from crashing the process.
     socket.on("error", (error: Error) => {

@@ -6,19 +6,13 @@
 import { createInterface } from "node:readline";
 import { ChatConnection } from "../client/chat-connection.ts";
 import { secondsUntil } from "../client/backoff.ts";
-import { toTextLine, TRUNCATED_NOTE } from "../shared/frames.ts";
-import { REQUEST_CLOSE_CODES, type ServerMessage } from "../shared/protocol.ts";
+import { toTextLines, TRUNCATED_NOTE } from "../shared/frames.ts";
+import type { ServerMessage } from "../shared/protocol.ts";
 import type { CliOptions } from "./args.ts";
-import { ExitCode } from "./exit-code.ts";
+import { closeOutcome, ExitCode, type ExitStatus } from "./exit-code.ts";
 import { printable } from "./format.ts";
+import type { Io } from "./io.ts";
 import { NodeSocketOpener } from "./node-socket.ts";
-
-/** The streams of a piped session. */
-export interface PipeIo {
-  input: NodeJS.ReadableStream;
-  output: NodeJS.WriteStream;
-  errors: NodeJS.WritableStream;
-}
 
 /**
  * Reading stops while this many lines wait for the room and resumes below half of it, so a
@@ -27,7 +21,7 @@ export interface PipeIo {
 const MAX_UNACKNOWLEDGED = 200;
 
 /** Sends standard input's lines and prints the room until done; resolves with the exit status. */
-export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
+export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
   return new Promise((resolve) => {
     // Text that reaches a terminal must not be able to drive it; a file or a pipe gets it verbatim.
     const show = io.output.isTTY ? printable : (text: string) => text;
@@ -37,8 +31,8 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
       outputOpen = false;
     });
     const print = (message: ServerMessage) => {
-      const line = toTextLine(message);
-      if (line !== null && outputOpen) io.output.write(`${show(line)}\n`);
+      if (!outputOpen) return;
+      for (const line of toTextLines(message)) io.output.write(`${show(line)}\n`);
     };
     const report = (line: string) => io.errors.write(`edge-chat: ${line}\n`);
 
@@ -57,17 +51,15 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
       room: options.room,
       name: options.name,
       history: options.history,
+      token: options.token,
       openSocket: sockets.open,
       events: {
         unreachable: (detail) => finish(ExitCode.failed, `${detail}: ${sockets.lastError ?? "no answer"}`),
         state: (state) => {
           if (finished) return;
           if (state.kind === "closed") {
-            const usage = REQUEST_CLOSE_CODES.has(state.code);
-            finish(
-              usage ? ExitCode.usage : ExitCode.failed,
-              state.reason || `the server closed the connection with code ${state.code}`,
-            );
+            const { status, message } = closeOutcome(state.code, state.reason);
+            finish(status, message);
           } else if (state.kind === "waiting") {
             // Also before the first welcome (a full room closes with 1013), so a script is never left waiting in silence.
             const seconds = secondsUntil(state.retryAt);
@@ -98,7 +90,7 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
         leave: (leave) => print(leave),
         error: (error) => {
           const line = error.ref === undefined ? undefined : lineOf.get(error.ref);
-          if (line === undefined) return report(toTextLine(error) ?? error.message);
+          if (line === undefined) return report(`error: ${error.message}`);
           lineOf.delete(error.ref!);
           refused++;
           report(`line ${line} was refused: ${error.message}`);
@@ -133,7 +125,7 @@ export function runPipeChat(options: CliOptions, io: PipeIo): Promise<number> {
       finish(refused > 0 ? ExitCode.failed : ExitCode.ok);
     }
 
-    function finish(code: number, message?: string): void {
+    function finish(code: ExitStatus, message?: string): void {
       if (finished) return;
       finished = true;
       if (message) report(message);

@@ -7,27 +7,21 @@ import { createInterface } from "node:readline";
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
 import { secondsUntil } from "../client/backoff.ts";
 import { TRUNCATED_NOTE } from "../shared/frames.ts";
-import { REQUEST_CLOSE_CODES, type ChatMessage } from "../shared/protocol.ts";
+import type { ChatMessage } from "../shared/protocol.ts";
 import { checkText } from "../shared/rules.ts";
 import type { CliOptions } from "./args.ts";
-import { ExitCode } from "./exit-code.ts";
+import { closeOutcome, ExitCode, type ExitStatus } from "./exit-code.ts";
 import { clock, nameColour, paint, printable } from "./format.ts";
+import type { Io } from "./io.ts";
 import { NodeSocketOpener } from "./node-socket.ts";
 import { PromptScreen } from "./prompt-screen.ts";
 import { parseEntry, TERMINAL_HELP } from "./terminal-commands.ts";
-
-/** The streams of a terminal session. */
-export interface TerminalIo {
-  input: NodeJS.ReadStream;
-  output: NodeJS.WriteStream;
-  errors: NodeJS.WritableStream;
-}
 
 /** How long leaving waits for messages still on their way to the room. */
 const QUIT_GRACE_MS = 5_000;
 
 /** Runs the interactive client until the user leaves or the connection ends for good; resolves with the exit status. */
-export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<number> {
+export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus> {
   return new Promise((resolve) => {
     const colour = io.output.hasColors?.() ?? false;
     const dim = (text: string) => paint(text, 2, colour);
@@ -47,6 +41,7 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
       room: options.room,
       name: options.name,
       history: options.history,
+      token: options.token,
       openSocket: sockets.open,
       events: {
         state: (state) => {
@@ -111,9 +106,8 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
       if (state.kind === "waiting" && state.attempt === 0) {
         note(`connection lost (${state.reason ? `${state.reason}, ` : ""}code ${state.code}); reconnecting`);
       } else if (state.kind === "closed") {
-        const usage = REQUEST_CLOSE_CODES.has(state.code);
-        const why = state.reason || `the server closed the connection with code ${state.code}`;
-        fail(usage ? ExitCode.usage : ExitCode.failed, why);
+        const { status, message } = closeOutcome(state.code, state.reason);
+        fail(status, message);
       }
     }
 
@@ -164,14 +158,14 @@ export function runTerminalChat(options: CliOptions, io: TerminalIo): Promise<nu
       }, QUIT_GRACE_MS);
     }
 
-    function fail(code: number, message: string): void {
+    function fail(code: ExitStatus, message: string): void {
       if (finished) return;
       screen.hide();
       io.errors.write(`edge-chat: ${message}\n`);
       finish(code);
     }
 
-    function finish(code: number): void {
+    function finish(code: ExitStatus): void {
       if (finished) return;
       finished = true;
       if (quitting) clearTimeout(quitting);

@@ -6,103 +6,69 @@
 
 import {
   FINAL_CLOSE_CODES,
-  HEARTBEAT_INTERVAL_MS,
   JSON_SUBPROTOCOL,
   PATIENCE_CLOSE_CODES,
-  PING_FRAME,
   CloseCode,
   type ChatMessage,
   type ClientMessage,
   type ErrorMessage,
-  type JoinMessage,
-  type LeaveMessage,
   type RoomLimits,
   type ServerMessage,
+  type StoredEvent,
   type WelcomeMessage,
 } from "../shared/protocol.ts";
 import { parseServerFrame } from "../shared/frames.ts";
 import { fullBucket, waitForTokens, type Bucket } from "../shared/token-bucket.ts";
-import { roomSocketUrl } from "./socket-url.ts";
 import { reconnectDelay } from "./backoff.ts";
-import { Outbox, type PendingMessage } from "./outbox.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import { Outbox, randomRef, type PendingMessage } from "./outbox.ts";
+import { SOCKET_OPEN, type SocketLike } from "./socket-like.ts";
+import { roomSocketUrl } from "./socket-url.ts";
 
-export type { PendingMessage };
+import type { ChatConnectionEvents, ChatConnectionOptions, ConnectionState } from "./connection-types.ts";
 
-/** The subset of the WHATWG WebSocket that both browsers and the `ws` package provide. */
-export interface SocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
-
-/** Where the connection stands, for a status line. */
-export type ConnectionState =
-  | { kind: "connecting"; attempt: number }
-  | { kind: "connected" }
-  | { kind: "waiting"; retryAt: number; attempt: number; code: number; reason: string }
-  | { kind: "closed"; code: number; reason: string };
-
-/** What the connection reports; every callback is optional. */
-export interface ChatConnectionEvents {
-  state?(state: ConnectionState): void;
-  welcome?(welcome: WelcomeMessage, resumed: boolean): void;
-  /** A message not seen before, in room order; `mine` when this client sent it. */
-  message?(message: ChatMessage, mine: boolean): void;
-  join?(join: JoinMessage): void;
-  leave?(leave: LeaveMessage): void;
-  error?(error: ErrorMessage): void;
-  /** The set of unacknowledged messages changed. */
-  pending?(pending: readonly PendingMessage[]): void;
-  /** The socket closed before it ever opened, with nothing said by the server (unreachable URL). */
-  unreachable?(detail: string): void;
-}
-
-/** How to reach the room and how to open a socket. */
-export interface ChatConnectionOptions {
-  /** http(s) or ws(s) base URL of the service. */
-  url: string;
-  room: string;
-  name?: string;
-  /** How many stored messages to replay on the first join. */
-  history?: number;
-  openSocket(url: string, protocol: string): SocketLike;
-  events?: ChatConnectionEvents;
-  random?: () => number;
-}
-
-const OPEN = 1;
+export type { ChatConnectionEvents, ChatConnectionOptions, ConnectionState, PendingMessage, SocketLike };
 
 /** A chat session that survives disconnects: see the file comment. */
 export class ChatConnection {
   readonly options: ChatConnectionOptions;
   readonly events: ChatConnectionEvents;
-  /** The name the room gave this session (the server may pick a guest name). */
-  you = "";
-  /** The highest message id seen; the `since` of the next reconnect. */
-  lastId = 0;
-  limits: RoomLimits | null = null;
+  #you = "";
+  #lastId = 0;
+  #limits: RoomLimits | null = null;
   #socket: SocketLike | null = null;
+  /** The `since` the current socket resumed from; null for a first join. */
+  #resumedFrom: number | null = null;
   #state: ConnectionState = { kind: "connecting", attempt: 0 };
   #attempt = 0;
   #welcomed = false;
   #everOpened = false;
   #online = new Set<string>();
-  /** When the current socket last delivered a frame; a silent one is taken for dead. */
-  #lastHeardAt = 0;
   readonly #outbox = new Outbox();
   /** Mirrors the room's per-session limit, so that a burst waits instead of being refused. */
   #pacer: Bucket | null = null;
+  readonly #heartbeat = new Heartbeat();
   #timers = new Set<ReturnType<typeof setTimeout>>();
-  #heartbeat: ReturnType<typeof setInterval> | null = null;
   #stopped = false;
 
   constructor(options: ChatConnectionOptions) {
     this.options = options;
     this.events = options.events ?? {};
+  }
+
+  /** The name the room gave this session (the server may pick a guest name); empty before the first welcome. */
+  get you(): string {
+    return this.#you;
+  }
+
+  /** The highest message id seen; the `since` of the next reconnect. */
+  get lastId(): number {
+    return this.#lastId;
+  }
+
+  /** The room's limits, from the latest welcome; null before the first. */
+  get limits(): RoomLimits | null {
+    return this.#limits;
   }
 
   /** The connection's current state. */
@@ -128,7 +94,7 @@ export class ChatConnection {
 
   /** Queues `text`; it is sent now if connected, else once the connection is back. Returns its ref. */
   send(text: string): string {
-    const ref = this.#newRef();
+    const ref = randomRef(this.options.random);
     this.#outbox.add(ref, text);
     this.events.pending?.(this.pending);
     this.#flush();
@@ -138,19 +104,22 @@ export class ChatConnection {
   /** Closes for good: no reconnect follows. */
   stop(code: number = CloseCode.normal, reason = "bye"): void {
     this.#stopped = true;
-    this.#clearTimers();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#heartbeat.stop();
     this.#socket?.close(code, reason);
     this.#setState({ kind: "closed", code, reason });
   }
 
   #open(): void {
-    const { url, room, name, history } = this.options;
+    const { url, room, name, history, token } = this.options;
+    this.#resumedFrom = this.#welcomed ? this.#lastId : null;
     // Our own clients take batched frames: a busy room then sends fewer, larger frames.
-    const params = this.#welcomed ? { name: this.you, since: this.lastId, batch: 1 } : { name, history, batch: 1 };
+    const params = this.#welcomed ? { name: this.#you, since: this.#lastId, batch: 1 } : { name, history, batch: 1 };
     this.#setState({ kind: "connecting", attempt: this.#attempt });
     let socket: SocketLike;
     try {
-      socket = this.options.openSocket(roomSocketUrl(url, room, params).href, JSON_SUBPROTOCOL);
+      socket = this.options.openSocket(roomSocketUrl(url, room, params).href, JSON_SUBPROTOCOL, token || undefined);
     } catch (error) {
       this.#setState({ kind: "closed", code: CloseCode.badRequest, reason: String(error) });
       return;
@@ -162,7 +131,7 @@ export class ChatConnection {
       this.#everOpened = true;
     };
     socket.onmessage = (event) => {
-      this.#lastHeardAt = Date.now();
+      this.#heartbeat.heard();
       if (typeof event.data !== "string") return;
       for (const message of parseServerFrame(event.data)) this.#receive(message);
     };
@@ -177,13 +146,14 @@ export class ChatConnection {
     const socket = this.#socket;
     this.#socket = null;
     if (socket !== null) socket.onclose = socket.onmessage = null;
-    this.#stopHeartbeat();
+    this.#heartbeat.stop();
     if (this.#stopped) return;
     if (!opened && !this.#everOpened && code === 1006) {
       this.events.unreachable?.(`cannot reach ${this.options.url}`);
       // The caller may have stopped for good on hearing it.
       if (this.#stopped) return;
     }
+    // 4401/4403 among them: the same token would be refused again, so only the caller may retry.
     if (FINAL_CLOSE_CODES.has(code)) {
       this.#setState({ kind: "closed", code, reason });
       return;
@@ -198,27 +168,8 @@ export class ChatConnection {
 
   #receive(message: ServerMessage): void {
     switch (message.type) {
-      case "welcome": {
-        const resumed = this.#welcomed;
-        this.#welcomed = true;
-        this.#attempt = 0;
-        this.you = message.you;
-        this.limits = message.limits;
-        this.#pacer = fullBucket(message.limits.burst, Date.now());
-        this.#online = new Set(message.online);
-        this.#setState({ kind: "connected" });
-        this.events.welcome?.(message, resumed);
-        // Ids that went backwards mean the room's storage was reset: start counting again.
-        if (message.lastMessageId < this.lastId) this.lastId = 0;
-        for (const stored of message.history) this.#deliver(stored);
-        // Resume from the room's newest id even when nothing was replayed (history=0).
-        this.lastId = Math.max(this.lastId, message.lastMessageId);
-        // Whatever the room had not acknowledged goes again; its ref makes a repeat harmless.
-        this.#outbox.resendAll();
-        this.#startHeartbeat();
-        this.#flush();
-        return;
-      }
+      case "welcome":
+        return this.#welcome(message);
       case "message":
         this.#deliver(message);
         // An acknowledgement may be what the next queued message waits for (see #flush).
@@ -228,38 +179,105 @@ export class ChatConnection {
         this.#online.add(message.name);
         this.events.join?.(message);
         return;
-      case "leave": {
+      case "leave":
         if (!message.stillOnline) this.#online.delete(message.name);
         this.events.leave?.(message);
         return;
-      }
+      case "delete":
+        return this.#stored(message);
       case "error":
-        if (message.code === "rate_limited" && message.ref && this.#outbox.has(message.ref)) {
-          // Refused for pace, not content: try again after a moment. Several refusals in a row
-          // (a busy room) arrive oldest first, so each goes back in send order, not to the front.
-          this.#outbox.retry(message.ref);
-          this.#later(1000 / (this.limits?.perSecond ?? 1), () => this.#flush());
-          return;
-        }
-        {
-          // The error first: a caller that finishes once nothing is pending must know of it.
-          const settled = message.ref !== undefined && this.#outbox.settle(message.ref);
-          this.events.error?.(message);
-          if (settled) this.events.pending?.(this.pending);
-        }
-        this.#flush();
+        return this.#refused(message);
+      case "settings":
+        this.events.settings?.(message);
+        return;
+      case "typing":
+        this.events.typing?.(message);
+        return;
+      case "presence":
+        for (const name of message.joined) this.#online.add(name);
+        for (const name of message.left) this.#online.delete(name);
+        this.events.presence?.(message);
         return;
       case "pong":
         return;
     }
   }
 
+  /** A stored event, live or replayed: messages and deletions share the room's ids. */
+  #stored(event: StoredEvent): void {
+    if (event.type === "message") return this.#deliver(event);
+    if (event.id <= this.#lastId) return;
+    this.#lastId = event.id;
+    this.events.deleted?.(event);
+  }
+
+  #welcome(message: WelcomeMessage): void {
+    const socket = this.#socket;
+    if (socket === null) return;
+    if (this.#resumedFrom !== null && message.lastMessageId < this.#resumedFrom) {
+      this.#rejoinFromStart(socket);
+      return;
+    }
+    const resumed = this.#welcomed;
+    this.#welcomed = true;
+    this.#attempt = 0;
+    this.#you = message.you;
+    this.#limits = message.limits;
+    this.#pacer = fullBucket(message.limits.burst, Date.now());
+    this.#online = new Set(message.online);
+    this.#setState({ kind: "connected" });
+    this.events.welcome?.(message, resumed);
+    for (const stored of message.history) this.#stored(stored);
+    // Resume from the room's newest id even when nothing was replayed (history=0).
+    this.#lastId = Math.max(this.#lastId, message.lastMessageId);
+    // Whatever the room had not acknowledged goes again; its ref makes a repeat harmless.
+    this.#outbox.resendAll();
+    this.#heartbeat.start(socket, () => {
+      socket.close(CloseCode.normal, "no answer to pings");
+      if (this.#socket === socket) this.#lost(1006, "no answer to pings", true);
+    });
+    this.#flush();
+  }
+
+  /**
+   * The room's newest id is below the `since` this socket resumed from: its storage was reset
+   * (a new local state folder, a recreated object) and it numbers from 1 again. Its replay after
+   * `since` is empty, so its messages 1..lastMessageId would never be shown: join again from
+   * the start. The new socket opens once this one has closed, so that the others see this
+   * session leave before it comes back rather than the other way round.
+   */
+  #rejoinFromStart(socket: SocketLike): void {
+    this.#lastId = 0;
+    socket.onmessage = null;
+    socket.onclose = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      if (!this.#stopped) this.#open();
+    };
+    socket.close(CloseCode.normal, "room was reset; joining again from its first message");
+  }
+
+  #refused(error: ErrorMessage): void {
+    if (error.code === "rate_limited" && error.ref && this.#outbox.has(error.ref)) {
+      // Refused for pace, not content: try again after a moment. Several refusals in a row
+      // (a busy room) arrive oldest first, so each goes back in send order, not to the front.
+      this.#outbox.retry(error.ref);
+      this.#later(1000 / (this.#limits?.perSecond ?? 1), () => this.#flush());
+      return;
+    }
+    // The error first: a caller that finishes once nothing is pending must know of it.
+    const settled = error.ref !== undefined && this.#outbox.settle(error.ref);
+    this.events.error?.(error);
+    if (settled) this.events.pending?.(this.pending);
+    this.#flush();
+  }
+
   #deliver(message: ChatMessage): void {
     // Settled even when already seen: a resend can be acknowledged with a copy this client
     // showed before it went away, and the outbox must not wait for it forever.
     const mine = message.ref !== undefined && this.#outbox.settle(message.ref);
-    if (message.id > this.lastId) {
-      this.lastId = message.id;
+    if (message.id > this.#lastId) {
+      this.#lastId = message.id;
       this.events.message?.(message, mine);
     }
     if (mine) this.events.pending?.(this.pending);
@@ -267,10 +285,10 @@ export class ChatConnection {
 
   #flush(): void {
     const socket = this.#socket;
-    if (!socket || socket.readyState !== OPEN || !this.#welcomed || !this.#pacer) return;
+    if (!socket || socket.readyState !== SOCKET_OPEN || !this.#welcomed || !this.#pacer) return;
     // The acknowledgement of each message calls #flush again for the next (see Outbox.next).
     for (let next = this.#outbox.next(); next !== null; next = this.#outbox.next()) {
-      const { burst: capacity, perSecond } = this.limits ?? { burst: 1, perSecond: 1 };
+      const { burst: capacity, perSecond } = this.#limits ?? { burst: 1, perSecond: 1 };
       const wait = waitForTokens(this.#pacer, 1, { capacity, perSecond }, Date.now());
       if (wait > 0) {
         this.#later(wait, () => this.#flush());
@@ -281,28 +299,6 @@ export class ChatConnection {
     }
   }
 
-  #startHeartbeat(): void {
-    this.#stopHeartbeat();
-    this.#lastHeardAt = Date.now();
-    this.#heartbeat = setInterval(() => {
-      const socket = this.#socket;
-      if (socket?.readyState !== OPEN) return;
-      // Every ping is answered, so two intervals of silence mean a half-open connection that
-      // would otherwise show "connected" until TCP gives up, minutes later.
-      if (Date.now() - this.#lastHeardAt > 2 * HEARTBEAT_INTERVAL_MS + 5_000) {
-        socket.close(CloseCode.normal, "no answer to pings");
-        this.#lost(1006, "no answer to pings", true);
-        return;
-      }
-      socket.send(PING_FRAME);
-    }, HEARTBEAT_INTERVAL_MS);
-  }
-
-  #stopHeartbeat(): void {
-    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
-    this.#heartbeat = null;
-  }
-
   #later(ms: number, run: () => void): void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -311,21 +307,8 @@ export class ChatConnection {
     this.#timers.add(timer);
   }
 
-  #clearTimers(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    this.#stopHeartbeat();
-  }
-
   #setState(state: ConnectionState): void {
     this.#state = state;
     this.events.state?.(state);
-  }
-
-  #newRef(): string {
-    const random = this.options.random ?? Math.random;
-    let ref = "";
-    for (let i = 0; i < 16; i++) ref += Math.floor(random() * 36).toString(36);
-    return ref;
   }
 }

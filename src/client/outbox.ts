@@ -8,41 +8,47 @@ export interface PendingMessage {
   text: string;
 }
 
+/** One unacknowledged message and whether it is on its way on the current connection. */
+interface Entry {
+  text: string;
+  inFlight: boolean;
+}
+
 /** Unacknowledged messages, in send order, and which of them still have to go out. */
 export class Outbox {
-  readonly #pending = new Map<string, string>();
-  #unsent: string[] = [];
+  // One map in send order holds each message's text and its state together, so a message that
+  // is settled leaves every view of the outbox at once and nothing can point at a text that is gone.
+  readonly #entries = new Map<string, Entry>();
 
   /** Every unacknowledged message, oldest first. */
   get pending(): PendingMessage[] {
-    return [...this.#pending].map(([ref, text]) => ({ ref, text }));
+    return [...this.#entries].map(([ref, { text }]) => ({ ref, text }));
   }
 
   /** Queues a new message. */
   add(ref: string, text: string): void {
-    this.#pending.set(ref, text);
-    this.#unsent.push(ref);
+    this.#entries.set(ref, { text, inFlight: false });
   }
 
   /** Whether `ref` is still waiting for its acknowledgement. */
   has(ref: string): boolean {
-    return this.#pending.has(ref);
+    return this.#entries.has(ref);
   }
 
   /** The room acknowledged (or refused for good) `ref`; false if it was not pending. */
   settle(ref: string): boolean {
-    return this.#pending.delete(ref);
+    return this.#entries.delete(ref);
   }
 
   /** A new connection: whatever was not acknowledged goes again. */
   resendAll(): void {
-    this.#unsent = [...this.#pending.keys()];
+    for (const entry of this.#entries.values()) entry.inFlight = false;
   }
 
   /** Refused for pace: `ref` goes again, in its place in send order (several refusals arrive oldest first). */
   retry(ref: string): void {
-    const again = new Set([...this.#unsent, ref]);
-    this.#unsent = [...this.#pending.keys()].filter((pending) => again.has(pending));
+    const entry = this.#entries.get(ref);
+    if (entry) entry.inFlight = false;
   }
 
   /**
@@ -53,13 +59,24 @@ export class Outbox {
    * is below one per round trip anyway.
    */
   next(): PendingMessage | null {
-    if (this.#pending.size > this.#unsent.length) return null;
-    const ref = this.#unsent[0];
-    return ref === undefined ? null : { ref, text: this.#pending.get(ref)! };
+    let next: PendingMessage | null = null;
+    for (const [ref, { text, inFlight }] of this.#entries) {
+      if (inFlight) return null;
+      next ??= { ref, text };
+    }
+    return next;
   }
 
   /** `ref`, returned by {@link next}, is on its way. */
   sent(ref: string): void {
-    if (this.#unsent[0] === ref) this.#unsent.shift();
+    const entry = this.#entries.get(ref);
+    if (entry) entry.inFlight = true;
   }
+}
+
+/** A new message `ref`: 16 base-36 characters, so two clients' refs practically never meet. */
+export function randomRef(random: () => number = Math.random): string {
+  let ref = "";
+  for (let i = 0; i < 16; i++) ref += Math.floor(random() * 36).toString(36);
+  return ref;
 }

@@ -1,6 +1,6 @@
-// The edge-chat wire protocol: every shape, limit and close code that crosses a socket or the
-// HTTP API. The Worker, the browser page and the terminal client all import it, so it stays free
-// of anything runtime-specific (no Workers, Node or DOM APIs).
+// The edge-chat wire protocol: every constant and close code that crosses a socket or the HTTP
+// API, and (re-exported from the files beside it) every message shape. The Worker, the browser
+// page and the terminal client all import it, so it stays free of anything runtime-specific.
 
 /** The `Sec-WebSocket-Protocol` a client names to speak the JSON framing. */
 export const JSON_SUBPROTOCOL = "chat.v1.json";
@@ -13,6 +13,10 @@ export const CloseCode = {
   serverError: 1011,
   tryAgainLater: 1013,
   badRequest: 4400,
+  /** No token, or a token that is invalid or expired. */
+  unauthorized: 4401,
+  /** Not allowed in this room, removed by a moderator, or banned. */
+  forbidden: 4403,
   notFound: 4404,
   idle: 4408,
 } as const;
@@ -21,6 +25,8 @@ export const CloseCode = {
 export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.normal,
   CloseCode.badRequest,
+  CloseCode.unauthorized,
+  CloseCode.forbidden,
   CloseCode.notFound,
 ]);
 
@@ -28,7 +34,12 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 export const PATIENCE_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.tryAgainLater, CloseCode.policyViolation]);
 
 /** Close codes that say the request itself was wrong: show the reason, do not retry. */
-export const REQUEST_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.badRequest, CloseCode.notFound]);
+export const REQUEST_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.badRequest,
+  CloseCode.unauthorized,
+  CloseCode.forbidden,
+  CloseCode.notFound,
+]);
 
 /** The room `/chat` joins. */
 export const DEFAULT_ROOM = "main";
@@ -52,103 +63,23 @@ export const PONG_FRAME = '{"type":"pong"}';
 export const HEARTBEAT_INTERVAL_MS = 20_000;
 /** A JSON session silent for this long is closed with 4408 `idle`. */
 export const IDLE_TIMEOUT_MS = 60_000;
+/** At most one typing frame per session is relayed in this many milliseconds; clients send no more often. */
+export const TYPING_INTERVAL_MS = 2_000;
+/** How long a client shows "NAME is typing…" after the last typing frame. */
+export const TYPING_SHOWN_MS = 5_000;
+/** The longest ban, in seconds (30 days). */
+export const MAX_BAN_SECONDS = 30 * 24 * 3600;
+/** The longest slow mode, in seconds. */
+export const MAX_SLOW_MODE_SECONDS = 3600;
+/** Most names a presence event lists each way. */
+export const PRESENCE_NAMES = 20;
 
-/** What the room tells each JSON client so that it can pace itself. */
-export interface RoomLimits {
-  messageBytes: number;
-  burst: number;
-  perSecond: number;
-}
-
-/** One stored chat message, as every client receives it. */
-export interface ChatMessage {
-  type: "message";
-  /** The room's sequence number: 1, 2, 3 … */
-  id: number;
-  name: string;
-  text: string;
-  /** Server time, epoch milliseconds. */
-  at: number;
-  ref?: string;
-}
-
-/** Always the first frame of a JSON session. */
-export interface WelcomeMessage {
-  type: "welcome";
-  room: string;
-  you: string;
-  online: string[];
-  history: ChatMessage[];
-  truncated: boolean;
-  limits: RoomLimits;
-  /**
-   * The newest id the room has given (0 before its first message): where a client that saw no
-   * message resumes from, and how it notices a room whose storage was reset. An addition to SPEC.md.
-   */
-  lastMessageId: number;
-}
-
-/** Someone joined; `online` counts sessions after the change. */
-export interface JoinMessage {
-  type: "join";
-  name: string;
-  at: number;
-  online: number;
-}
-
-/** Someone left; `online` counts sessions after the change. */
-export interface LeaveMessage {
-  type: "leave";
-  name: string;
-  at: number;
-  online: number;
-  /** Present when another session with this name is still in the room. An addition to SPEC.md. */
-  stillOnline?: true;
-}
-
-/** Why a frame was refused. */
-export type ErrorCode = "too_long" | "empty" | "rate_limited" | "bad_frame" | "binary_not_supported";
-
-/** A refusal, sent only to the session that caused it; the socket stays open. */
-export interface ErrorMessage {
-  type: "error";
-  code: ErrorCode;
-  message: string;
-  ref?: string;
-}
+export type * from "./server-messages.ts";
+export type * from "./client-messages.ts";
+export type * from "./api-shapes.ts";
 
 /**
  * A JSON session that joined with `batch=1` may receive, instead of single frames, one frame
- * holding a JSON array of the server messages that were queued for it, oldest first: the room
- * packs several messages into one frame under load, and sends single frames when idle.
+ * holding a JSON array of the server messages that were queued for it, oldest first.
  */
 export const BATCH_PARAM = "batch";
-
-/** What a frame of the JSON framing holds: one server message, or (with `batch=1`) several. */
-export type ServerFrame = ServerMessage | ServerMessage[];
-
-/** The runtime's heartbeat answer. */
-export interface PongMessage {
-  type: "pong";
-}
-
-/** Every frame the server sends in the JSON framing. */
-export type ServerMessage = WelcomeMessage | ChatMessage | JoinMessage | LeaveMessage | ErrorMessage | PongMessage;
-
-/** A chat message a client sends. */
-export interface SendMessage {
-  type: "message";
-  text: string;
-  ref?: string;
-}
-
-/** The heartbeat. */
-export interface PingMessage {
-  type: "ping";
-}
-
-/** Every frame a client may send in the JSON framing. */
-export type ClientMessage = SendMessage | PingMessage;
-
-/** A refused frame, before it is addressed to anyone: an error message without its tag. */
-export type Refusal = Omit<ErrorMessage, "type">;

@@ -1,14 +1,20 @@
 // The chat page's wiring: reads the name and room, runs one ChatConnection at a time and hands
 // what it reports to the view. Bundled into public/app.js by `npm run build:web`.
+//
+// The page joins only once the person's name is known (remembered from an earlier visit, or
+// entered with Enter or Join) or they choose to stay a guest: joining on load would announce a
+// guest joining, and leaving again, to everyone in the room at every visit.
 
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
 import { CloseCode, DEFAULT_HISTORY } from "../shared/protocol.ts";
 import { checkName, isRoomName, utf8Length } from "../shared/rules.ts";
 import { openBrowserSocket } from "./browser-socket.ts";
 import { ChatView } from "./chat-view.ts";
+import { Countdown } from "./countdown.ts";
 import { byId, recall, remember, wireComposer } from "./dom.ts";
 import { OwnRefs } from "./own-refs.ts";
 import { addressOfRoom, roomFromAddress } from "./room-address.ts";
+import { refusalText, SignIn } from "./sign-in.ts";
 import { statusLine } from "./status-text.ts";
 
 const NAME_KEY = "edge-chat.name";
@@ -17,6 +23,9 @@ const joinForm = byId("join", HTMLFormElement);
 const nameField = byId("name", HTMLInputElement);
 const roomField = byId("room", HTMLInputElement);
 const joinProblem = byId("join-problem", HTMLElement);
+const joinButton = byId("join-button", HTMLButtonElement);
+const joinChoice = byId("join-choice", HTMLElement);
+const joinAsGuest = byId("join-guest", HTMLButtonElement);
 const composer = byId("composer", HTMLFormElement);
 const messageField = byId("message", HTMLTextAreaElement);
 const composerHint = byId("composer-hint", HTMLElement);
@@ -29,11 +38,13 @@ const view = new ChatView({
   status: byId("status", HTMLElement),
 });
 const ownRefs = new OwnRefs();
+// First, before anything can copy the address: a sign-in link's token leaves it at once.
+const signIn = new SignIn(nameField);
 const defaultHint = composerHint.textContent ?? "";
 
 let connection: ChatConnection | null = null;
 let joined = { room: "", name: "" };
-let countdown: ReturnType<typeof setInterval> | null = null;
+const countdown = new Countdown();
 let unread = 0;
 
 /** Leaves the current room, if any, and joins `room` as `name` (empty: the room picks a guest name). */
@@ -42,6 +53,9 @@ function join(room: string, name: string): void {
   const previousRoom = joined.room;
   connection?.stop();
   joined = { room, name };
+  // Joined: the form is now for moving rooms or changing name, a quieter job.
+  joinChoice.hidden = true;
+  joinButton.classList.add("secondary");
   unread = 0;
   updateTitle();
   view.reset(room);
@@ -57,6 +71,7 @@ function join(room: string, name: string): void {
     room,
     name,
     history: DEFAULT_HISTORY,
+    token: signIn.token,
     openSocket: openBrowserSocket,
     events: {
       // A stopped connection may still report its last state; only the current one may draw.
@@ -107,31 +122,32 @@ function join(room: string, name: string): void {
 }
 
 function showState(state: ConnectionState): void {
-  if (countdown !== null) clearInterval(countdown);
-  countdown = null;
-  const draw = () => view.status(statusLine(state, connection?.you ?? "", Date.now()));
+  countdown.stop();
+  const draw = (now: number) => view.status(statusLine(state, connection?.you ?? "", now));
   view.announceStatus(true);
-  draw();
   // The countdown of "reconnecting in 3 s" ticks down while the connection waits. A status
   // region is read out on every change, so only the first line of a wait is announced; the
   // ticking seconds stay on screen without a screen reader reciting each one.
   if (state.kind === "waiting") {
-    countdown = setInterval(() => {
-      view.announceStatus(false);
-      draw();
-    }, 250);
-  }
+    countdown.start((now, first) => {
+      view.announceStatus(first);
+      draw(now);
+    });
+  } else draw(Date.now());
   view.pendingNote(state.kind === "connected" ? "sending…" : "waiting for the connection");
   if (state.kind === "closed" && state.code !== CloseCode.normal) {
+    const refused = refusalText(state.code, state.reason, joined.room);
+    signIn.closed(state.code);
     view.notice(
-      `Not connected: ${state.reason || `closed with code ${state.code}`}. Change the name or room and press Enter to try again.`,
+      refused ??
+        `Not connected: ${state.reason || `closed with code ${state.code}`}. Change the name or room and press Enter to try again.`,
       "error",
     );
   }
 }
 
-/** Checks the Name and Room fields and joins; a problem is shown beside them instead. */
-function joinFromFields(): void {
+/** The checked Name and Room fields, or null after showing beside them what is wrong. */
+function readFields(): { room: string; name: string } | null {
   const room = roomField.value.trim();
   const name = checkName(nameField.value);
   let problem = "";
@@ -142,20 +158,43 @@ function joinFromFields(): void {
   nameField.setAttribute("aria-invalid", String(!name.ok));
   if (!name.ok || !isRoomName(room)) {
     if (connection === null) view.status({ text: "offline", tone: "stopped" });
-    return;
+    return null;
   }
-  nameField.value = name.value;
+  return { room, name: name.value };
+}
+
+/** Checks the Name and Room fields and joins (an empty name: as a guest); a problem is shown beside them instead. */
+function joinFromFields(): void {
+  const fields = readFields();
+  if (fields === null) return;
+  const { room, name } = fields;
+  nameField.value = name;
   roomField.value = room;
-  remember(NAME_KEY, name.value);
+  if (!signIn.active) remember(NAME_KEY, name);
   if (room !== roomFromAddress(location)) history.pushState(null, "", addressOfRoom(room));
   const stillHere = connection !== null && connection.state.kind !== "closed";
-  if (!stillHere || room !== joined.room || name.value !== joined.name) join(room, name.value);
+  if (!stillHere || room !== joined.room || name !== joined.name) join(room, name);
   messageField.focus();
+}
+
+/** A first visit: shows the room and how to join it, and waits for the person to choose. */
+function awaitChoice(): void {
+  const fields = readFields();
+  if (fields === null) return;
+  view.intro(fields.room, "Choose a name and press Join, or join as a guest.");
+  view.status({ text: "offline · not joined yet", tone: "stopped" });
+  nameField.focus();
 }
 
 function send(): void {
   const text = messageField.value;
-  if (text.trim() === "" || connection === null) return;
+  if (text.trim() === "") return;
+  if (connection === null) {
+    // Kept in the field: it goes once the person has joined and presses Enter again.
+    composerHint.textContent = "Join the room first: choose a name above and press Join, or join as a guest.";
+    composerHint.dataset.tone = "problem";
+    return;
+  }
   if (connection.state.kind === "closed") {
     composerHint.textContent = "Not connected to a room: fix the name or room above and press Enter.";
     return;
@@ -187,13 +226,19 @@ joinForm.addEventListener("submit", (event) => {
   joinFromFields();
 });
 
+joinAsGuest.addEventListener("click", () => {
+  // A guest is who joins with no name: the room picks one, which the welcome then remembers.
+  nameField.value = "";
+  joinFromFields();
+});
+
 wireComposer(composer, messageField, send);
 
 messageField.addEventListener("input", resetHint);
 
 copyLink.addEventListener("click", async () => {
   // The address is the invitation: anyone who opens it lands in this room.
-  const link = new URL(addressOfRoom(joined.room), location.href).href;
+  const link = new URL(addressOfRoom(joined.room || roomFromAddress(location)), location.href).href;
   try {
     await navigator.clipboard.writeText(link);
     copyLink.textContent = "Link copied";
@@ -212,9 +257,11 @@ document.addEventListener("visibilitychange", () => {
 // Back and forward move between rooms joined from this tab.
 window.addEventListener("popstate", () => {
   roomField.value = roomFromAddress(location);
-  joinFromFields();
+  if (connection === null) awaitChoice();
+  else joinFromFields();
 });
 
-nameField.value = recall(NAME_KEY) ?? "";
+if (!signIn.active) nameField.value = recall(NAME_KEY) ?? "";
 roomField.value = roomFromAddress(location);
-joinFromFields();
+if (nameField.value.trim() === "") awaitChoice();
+else joinFromFields();

@@ -39,11 +39,16 @@ export class ChatView {
 
   /** Empties the log for a freshly joined room. */
   reset(room: string): void {
+    this.intro(room, "No messages yet. Say hello, or share this page's address to invite someone.");
+  }
+
+  /** Empties the log and shows `text` in it until the first message, under the title `room`. */
+  intro(room: string, text: string): void {
     this.elements.log.replaceChildren();
     this.#pending.clear();
     this.#lastDay = "";
     this.elements.roomTitle.textContent = room;
-    this.#empty = element("p", "empty", "No messages yet. Say hello, or share this page's address to invite someone.");
+    this.#empty = element("p", "empty", text);
     this.elements.log.append(this.#empty);
     this.online([], "");
   }

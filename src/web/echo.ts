@@ -4,6 +4,7 @@
 
 import { socketUrl } from "../client/socket-url.ts";
 import { reconnectDelay, secondsUntil } from "../client/backoff.ts";
+import { Countdown } from "./countdown.ts";
 import { byId, element, wireComposer } from "./dom.ts";
 
 const log = byId("log", HTMLElement);
@@ -14,7 +15,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute:
 
 let socket: WebSocket | null = null;
 let attempt = 0;
-let countdown: ReturnType<typeof setInterval> | null = null;
+const countdown = new Countdown();
 // The echo keeps order, so the oldest unanswered send is the one each echo answers.
 const sentAt: number[] = [];
 
@@ -36,15 +37,10 @@ function connect(): void {
     socket = null;
     sentAt.length = 0;
     const retryAt = Date.now() + reconnectDelay(attempt++);
-    const tick = () => {
-      const seconds = secondsUntil(retryAt);
-      setStatus(`offline · reconnecting in ${seconds} s${event.reason ? ` (${event.reason})` : ""}`, "down");
-    };
-    tick();
-    countdown = setInterval(tick, 250);
+    const why = event.reason ? ` (${event.reason})` : "";
+    countdown.start((now) => setStatus(`offline · reconnecting in ${secondsUntil(retryAt, now)} s${why}`, "down"));
     setTimeout(() => {
-      if (countdown !== null) clearInterval(countdown);
-      countdown = null;
+      countdown.stop();
       connect();
     }, retryAt - Date.now());
   };

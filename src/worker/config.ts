@@ -11,6 +11,8 @@ export interface RoomConfig {
   rateBurst: number;
   ratePerSecond: number;
   roomDeliveriesPerSecond: number;
+  /** Rooms of more sessions than this announce presence in summaries and relay no typing. */
+  presenceLimit: number;
 }
 
 /** Reads the room's settings from the environment; a missing or unusable value takes its default. */
@@ -27,6 +29,7 @@ export function readConfig(env: Env): RoomConfig {
     rateBurst: positive(env.RATE_BURST, 20),
     ratePerSecond: positive(env.RATE_PER_SEC, 5),
     roomDeliveriesPerSecond: positive(env.ROOM_DELIVERIES_PER_SEC, 5_000),
+    presenceLimit: positive(env.PRESENCE_LIMIT, 100),
   };
 }
 

@@ -1,5 +1,7 @@
 // Small HTTP answers the Worker and the room share.
 
+import type { ApiError } from "../shared/protocol.ts";
+
 /** A `text/plain` response. */
 export function textResponse(body: string, status = 200, headers: HeadersInit = {}): Response {
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
@@ -14,8 +16,8 @@ export function jsonResponse(body: unknown, status = 200): Response {
 }
 
 /** A JSON `{ error }` response for a bad API request. */
-export function jsonError(status: number, error: string): Response {
-  return jsonResponse({ error }, status);
+export function jsonError(status: number, error: string, code?: ApiError["code"]): Response {
+  return jsonResponse(code === undefined ? { error } : ({ error, code } satisfies ApiError), status);
 }
 
 /** Whether the request asks to become a WebSocket. */

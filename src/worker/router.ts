@@ -6,9 +6,12 @@ import { handleEcho } from "./echo.ts";
 import { isWebSocketUpgrade, jsonError, textResponse } from "./http.ts";
 import { isOriginAllowed } from "./origin.ts";
 import { CloseCode } from "../shared/protocol.ts";
-import { parseApiPath } from "./room/room-api.ts";
-import { isRoomName, roomOfPath } from "../shared/rules.ts";
+import { roomOfPath } from "../shared/rules.ts";
+import { routeApi } from "./api.ts";
+import { parseJoinRequest, withJoinRequest } from "./join-request.ts";
 import { closeAfterUpgrade } from "./upgrade.ts";
+import { readAuthConfig } from "./auth/auth-config.ts";
+import { verifyAccess } from "./auth/verify-access.ts";
 
 const OLD_PAGE_PATHS: Record<string, string> = { "/ui-chat": "/", "/ui-echo": "/echo.html" };
 
@@ -23,7 +26,7 @@ export async function route(request: Request, env: Env): Promise<Response> {
     }
     if (path === "/echo") return handleEcho(request);
     const room = roomOfPath(path);
-    if (room !== null) return roomStub(env, room).fetch(request);
+    if (room !== null) return routeJoin(request, url, env, room);
     if (path === "/") return closeAfterUpgrade(request, CloseCode.badRequest, "needs a path");
     return closeAfterUpgrade(request, CloseCode.notFound, `path not found: ${path}`);
   }
@@ -39,31 +42,25 @@ export async function route(request: Request, env: Env): Promise<Response> {
       { upgrade: "websocket" },
     );
   }
-  if (path.startsWith("/api/")) return routeApi(request, env, path);
+  if (path.startsWith("/api/")) return routeApi(request, url, env);
   // html_handling is "none" (see wrangler.toml), so the page at / is named here.
   if (path === "/") return env.ASSETS.fetch(new Request(new URL("/index.html", url), request));
   return env.ASSETS.fetch(request);
 }
 
-function routeApi(request: Request, env: Env, path: string): Promise<Response> | Response {
-  const api = parseApiPath(path);
-  if (api === null) return jsonError(404, `no API at ${path}: try /api/rooms/<room> or /api/rooms/<room>/messages`);
-  const { room } = api;
-  if (!isRoomName(room)) {
-    return jsonError(400, `room names are 1–64 of A-Z a-z 0-9 _ -, got ${JSON.stringify(decodeSafely(room))}`);
+/** A socket to a room: who it is first (a refusal never reaches the room), then what it asks for. */
+async function routeJoin(request: Request, url: URL, env: Env, room: string): Promise<Response> {
+  const access = await verifyAccess(request, room, readAuthConfig(env));
+  if (access.kind === "refused") {
+    const { code, reason, detail } = access.refusal;
+    return closeAfterUpgrade(request, code, reason, detail);
   }
-  if (request.method !== "GET") return jsonError(405, `${request.method} is not allowed here, only GET`);
-  return roomStub(env, room).fetch(request);
+  const join = parseJoinRequest(request, url, room);
+  if (!join.ok) return closeAfterUpgrade(request, join.error.code, join.error.reason);
+  const identity = access.kind === "verified" ? access.identity : undefined;
+  return roomStub(env, room).fetch(withJoinRequest(request, { ...join.value, ...(identity && { identity }) }));
 }
 
-function roomStub(env: Env, room: string): DurableObjectStub {
+function roomStub(env: Env, room: string) {
   return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
-}
-
-function decodeSafely(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

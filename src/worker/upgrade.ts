@@ -7,13 +7,18 @@ import { JSON_SUBPROTOCOL } from "../shared/protocol.ts";
 /** The most UTF-8 bytes a close reason may carry (RFC 6455: 125 bytes of payload, 2 for the code). */
 const MAX_REASON_BYTES = 123;
 
-/** Completes the upgrade, then closes at once with `code` and `reason` (shortened to fit), and logs it. */
-export function closeAfterUpgrade(request: Request, code: number, reason: string): Response {
+/**
+ * Completes the upgrade, then closes at once with `code` and `reason` (shortened to fit), and
+ * logs it with `detail` when given (never a token or a secret: callers say which check failed).
+ */
+export function closeAfterUpgrade(request: Request, code: number, reason: string, detail?: string): Response {
   const { 0: client, 1: server } = new WebSocketPair();
   server.accept();
   server.close(code, fitCloseReason(reason));
   const ip = request.headers.get("cf-connecting-ip") ?? "unknown";
-  console.warn(`[WARN] refused a socket from ${ip} to ${new URL(request.url).pathname}: ${code} ${reason}`);
+  console.warn(
+    `[WARN] refused a socket from ${ip} to ${new URL(request.url).pathname}: ${code} ${reason}${detail ? ` (${detail})` : ""}`,
+  );
   return upgradeResponse(request, client, offersJsonFraming(request));
 }
 

@@ -195,6 +195,7 @@ describe("the echo page and the page's security policy", () => {
 
     const page = await chromium.openPage(`${server.url}/?room=${uniqueRoom("csp")}`);
     // The page's own same-origin ws: connection is allowed by connect-src 'self' …
+    await page.page.getByRole("button", { name: "Join as guest", exact: true }).click();
     await waitConnected(page.page, "the page");
     expect(page.problems).toEqual([]);
     // … and a socket to any other origin (here another port of the same host) is refused.

@@ -2,15 +2,27 @@
 // soak, and stops it again. Every caller talks to the same thing a user gets from `npm start`.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TEST_ADMIN_TOKEN, TEST_SECRET } from "./tokens.ts";
 
 /** The project's root folder. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WRANGLER = join(PROJECT_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+
+/**
+ * The auth settings every test server starts with, whatever the developer's .dev.vars holds:
+ * open mode, the test secret (tokens from tokens.ts verify) and the test admin token.
+ */
+export const TEST_AUTH_VARS: Readonly<Record<string, string>> = {
+  AUTH_MODE: "open",
+  AUTH_SECRET: TEST_SECRET,
+  AUTH_SECRET_PREVIOUS: "",
+  ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+};
 
 /** A running `wrangler dev`. */
 export interface DevServer {
@@ -29,7 +41,7 @@ export interface DevServer {
 export interface DevServerOptions {
   /** Reuse a state folder (to test restarts); a new temporary one by default. */
   persistTo?: string;
-  /** `[vars]` overrides, passed as `--var KEY:VALUE`. */
+  /** `[vars]` overrides, passed as `--var KEY:VALUE`; those of {@link TEST_AUTH_VARS} replace its values. */
   vars?: Record<string, string | number>;
   /** Listen on this port instead of a free one (a restart that clients reconnect to). */
   port?: number;
@@ -57,7 +69,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), "edge-chat-state-"));
-  const vars = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ["--var", `${key}:${value}`]);
+  const given = Object.entries(options.vars ?? {});
+  const vars = given
+    .filter(([key]) => !(key in TEST_AUTH_VARS))
+    .flatMap(([key, value]) => ["--var", `${key}:${value}`]);
+  const envFile = writeAuthEnvFile({
+    ...TEST_AUTH_VARS,
+    ...Object.fromEntries(given.filter(([key]) => key in TEST_AUTH_VARS)),
+  });
   const child = spawn(
     process.execPath,
     [
@@ -74,11 +93,23 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       "--show-interactive-dev-session=false",
       "--live-reload=false",
       ...(options.config === undefined ? [] : ["--config", options.config]),
+      // An env file of its own means wrangler reads no .dev.vars, and its entries count as
+      // secrets, which wrangler's bindings table shows as "(hidden)" where a --var shows its value.
+      "--env-file",
+      envFile,
       ...vars,
     ],
     {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", FORCE_COLOR: "0" },
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        CI: "true",
+        FORCE_COLOR: "0",
+        // Only the env file counts: not a .env, nor an AUTH_SECRET exported in the shell.
+        CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",
+        CLOUDFLARE_INCLUDE_PROCESS_ENV: "false",
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
@@ -146,4 +177,12 @@ async function waitUntilClosed(port: number): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Writes the auth settings as a dotenv file in a new temporary folder; returns its path. */
+function writeAuthEnvFile(values: Record<string, string | number>): string {
+  const path = join(mkdtempSync(join(tmpdir(), "edge-chat-env-")), "test.env");
+  const lines = Object.entries(values).map(([key, value]) => `${key}=${JSON.stringify(String(value))}`);
+  writeFileSync(path, `${lines.join("\n")}\n`, { mode: 0o600 });
+  return path;
 }

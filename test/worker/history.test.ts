@@ -15,7 +15,7 @@ async function seed(room: string, count: number): Promise<void> {
   const stub = roomStub(room);
   await runInDurableObject(stub, (_instance, state) => {
     const history = new History(state.storage.sql, 1000);
-    for (let i = 1; i <= count; i++) history.append("seed", `m${i}`, 1_700_000_000_000 + i, `seed-${i}`);
+    for (let i = 1; i <= count; i++) history.append({ name: "seed" }, `m${i}`, 1_700_000_000_000 + i, `seed-${i}`);
   });
   await evictDurableObject(stub);
 }
@@ -44,7 +44,11 @@ describe("history and resume", () => {
     expect(byDefault.history.map((m) => m.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 11));
     expect(byDefault.truncated).toBe(false);
     expect(byDefault.lastMessageId).toBe(60);
-    expect((await welcomeOf(room, "history=3")).history.map((m) => m.text)).toEqual(["m58", "m59", "m60"]);
+    expect((await welcomeOf(room, "history=3")).history.map((m) => m.type === "message" && m.text)).toEqual([
+      "m58",
+      "m59",
+      "m60",
+    ]);
     expect((await welcomeOf(room, "history=0")).history).toEqual([]);
   });
 
@@ -106,7 +110,14 @@ describe("history and resume", () => {
     ann.sendJson({ type: "message", text: "before", ref: "before-ref" });
     expect(await ann.nextJson()).toMatchObject({ id: 1, text: "before" });
     const info = await (await SELF.fetch(`http://localhost/api/rooms/${room}`)).json();
-    expect(info).toEqual({ room, online: 2, names: expect.arrayContaining(["ann", "bob"]), lastMessageId: 2 });
+    expect(info).toEqual({
+      room,
+      online: 2,
+      names: expect.arrayContaining(["ann", "bob"]),
+      lastMessageId: 2,
+      shards: 1,
+      settings: { slowMode: 0, readOnly: false },
+    });
   });
 });
 
@@ -133,6 +144,8 @@ describe("room API", () => {
       online: 0,
       names: [],
       lastMessageId: 0,
+      shards: 1,
+      settings: { slowMode: 0, readOnly: false },
     });
   });
 

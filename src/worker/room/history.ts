@@ -1,98 +1,147 @@
-// The room's messages in its SQLite storage: schema, append, the ranges that joins and the API
-// replay, and trimming to the newest HISTORY_LIMIT.
+// The room's events in its SQLite storage: messages and deletions in one sequence of ids, the
+// ranges that joins and the API replay, tombstones, and trimming to the newest HISTORY_LIMIT.
 
-import type { ChatMessage } from "../../shared/protocol.ts";
+import type { ChatMessage, DeleteEvent, StoredEvent } from "../../shared/protocol.ts";
 
-/** Rows beyond the limit that may pile up before a trim; one DELETE per batch, not per message. */
+/** Rows beyond the limit that may pile up before a trim; one DELETE per batch, not per event. */
 const TRIM_BATCH = 64;
 
-/** A replay: the messages, and whether some that were asked for are no longer stored. */
+/** A replay: the events, and whether some that were asked for are no longer stored. */
 export interface Replay {
-  messages: ChatMessage[];
+  events: StoredEvent[];
   truncated: boolean;
 }
 
-interface MessageRow extends Record<string, SqlStorageValue> {
-  id: number;
+/** Who sent or did something, as stored with it. */
+export interface Author {
   name: string;
+  user?: string | undefined;
+}
+
+interface EventRow extends Record<string, SqlStorageValue> {
+  id: number;
+  type: string;
+  name: string;
+  user: string | null;
   text: string;
   at: number;
   ref: string | null;
+  target: number | null;
+  deleted: number;
 }
 
-/** One room's stored messages. */
+const COLUMNS = "id, type, name, user, text, at, ref, target, deleted";
+
+/** One room's stored events; the schema is schema.ts's. */
 export class History {
   readonly #sql: SqlStorage;
   readonly #limit: number;
-  /** The newest id ever given; ids are never reused, even after a trim. */
-  lastId: number;
+  #lastId: number;
   #oldestId: number;
 
   constructor(sql: SqlStorage, limit: number) {
     this.#sql = sql;
     this.#limit = limit;
-    sql.exec(`CREATE TABLE IF NOT EXISTS messages (
-      id INTEGER PRIMARY KEY,
-      name TEXT NOT NULL,
-      text TEXT NOT NULL,
-      at INTEGER NOT NULL,
-      ref TEXT UNIQUE
-    )`);
     const bounds = sql
       .exec<{ newest: number | null; oldest: number | null }>(
         "SELECT max(id) AS newest, min(id) AS oldest FROM messages",
       )
       .one();
-    this.lastId = bounds.newest ?? 0;
-    this.#oldestId = bounds.oldest ?? this.lastId + 1;
+    this.#lastId = bounds.newest ?? 0;
+    this.#oldestId = bounds.oldest ?? this.#lastId + 1;
+  }
+
+  /** The newest id ever given; ids are never reused, even after a trim. */
+  get lastId(): number {
+    return this.#lastId;
   }
 
   /** Stores a new message and returns it with its id. */
-  append(name: string, text: string, at: number, ref: string | undefined): ChatMessage {
-    const id = this.lastId + 1;
-    this.#sql.exec(
-      "INSERT INTO messages (id, name, text, at, ref) VALUES (?, ?, ?, ?, ?)",
-      id,
-      name,
-      text,
-      at,
-      ref ?? null,
-    );
-    this.lastId = id;
-    if (id - this.#oldestId + 1 > this.#limit + TRIM_BATCH) this.#trim();
-    return ref === undefined ? { type: "message", id, name, text, at } : { type: "message", id, name, text, at, ref };
+  append(author: Author, text: string, at: number, ref: string | undefined): ChatMessage {
+    const id = this.#insert({ type: "message", author, text, at, ref: ref ?? null, target: null });
+    const message: ChatMessage = { type: "message", id, name: author.name, text, at };
+    if (ref !== undefined) message.ref = ref;
+    if (author.user !== undefined) message.user = author.user;
+    return message;
+  }
+
+  /** Deletes live message `target`, leaving its tombstone, and stores the deletion; null if it is no live message. */
+  delete(target: number, by: Author, at: number): DeleteEvent | null {
+    const live = this.message(target);
+    if (live === null || live.deleted) return null;
+    this.#sql.exec("UPDATE messages SET text = '', deleted = 1 WHERE id = ?", target);
+    const id = this.#insert({ type: "delete", author: by, text: "", at, ref: null, target });
+    const event: DeleteEvent = { type: "delete", id, target, name: by.name, at };
+    if (by.user !== undefined) event.user = by.user;
+    return event;
+  }
+
+  /** The stored message `id` (a tombstone when deleted), if the room still keeps it. */
+  message(id: number): ChatMessage | null {
+    if (id < this.#firstKept()) return null;
+    const row = this.#sql
+      .exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ? AND type = 'message'`, id)
+      .toArray()[0];
+    return row === undefined ? null : (toEvent(row) as ChatMessage);
   }
 
   /** The stored message that carries `ref`, if any. */
   findByRef(ref: string): ChatMessage | null {
-    const row = this.#sql
-      .exec<MessageRow>("SELECT id, name, text, at, ref FROM messages WHERE ref = ?", ref)
-      .toArray()[0];
-    return row === undefined ? null : toMessage(row);
+    const row = this.#sql.exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE ref = ?`, ref).toArray()[0];
+    return row === undefined ? null : (toEvent(row) as ChatMessage);
   }
 
-  /** Up to `limit` messages after `since`, oldest first. */
+  /** Up to `limit` events after `since`, oldest first. */
   since(since: number, limit: number = this.#limit): Replay {
     const from = Math.max(since, this.#firstKept() - 1);
     const rows = this.#sql
-      .exec<MessageRow>("SELECT id, name, text, at, ref FROM messages WHERE id > ? ORDER BY id LIMIT ?", from, limit)
+      .exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`, from, limit)
       .toArray();
-    return { messages: rows.map(toMessage), truncated: this.lastId > since && this.#firstKept() > since + 1 };
+    return { events: rows.map(toEvent), truncated: this.#lastId > since && this.#firstKept() > since + 1 };
   }
 
-  /** The newest `count` messages, oldest first. */
+  /**
+   * The newest `count` events, oldest first. `count` may exceed what the room keeps: the replay
+   * is then what is kept, and `truncated` says whether any of the `count` asked for are gone.
+   */
   latest(count: number): Replay {
-    if (count <= 0) return { messages: [], truncated: false };
+    if (count <= 0) return { events: [], truncated: false };
     const rows = this.#sql
-      .exec<MessageRow>(
-        "SELECT id, name, text, at, ref FROM messages WHERE id >= ? ORDER BY id DESC LIMIT ?",
+      .exec<EventRow>(
+        `SELECT ${COLUMNS} FROM messages WHERE id >= ? ORDER BY id DESC LIMIT ?`,
         this.#firstKept(),
-        count,
+        Math.min(count, this.#limit),
       )
       .toArray()
       .reverse();
-    const firstAsked = Math.max(1, this.lastId - count + 1);
-    return { messages: rows.map(toMessage), truncated: this.lastId > 0 && this.#firstKept() > firstAsked };
+    const firstAsked = Math.max(1, this.#lastId - Math.min(count, this.#lastId) + 1);
+    return { events: rows.map(toEvent), truncated: this.#lastId > 0 && this.#firstKept() > firstAsked };
+  }
+
+  #insert(event: {
+    type: StoredEvent["type"];
+    author: Author;
+    text: string;
+    at: number;
+    ref: string | null;
+    target: number | null;
+  }): number {
+    const id = this.#lastId + 1;
+    const { type, author, text, at, ref, target } = event;
+    this.#sql.exec(
+      "INSERT INTO messages (id, type, name, user, text, at, ref, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      id,
+      type,
+      author.name,
+      author.user ?? null,
+      text,
+      at,
+      ref,
+      target,
+    );
+    this.#lastId = id;
+    if (id - this.#oldestId + 1 > this.#limit + TRIM_BATCH) this.#trim();
+    return id;
   }
 
   /**
@@ -100,18 +149,25 @@ export class History {
    * linger on disk; they are treated as gone, so that replays match HISTORY_LIMIT exactly.
    */
   #firstKept(): number {
-    return Math.max(this.#oldestId, this.lastId - this.#limit + 1, 1);
+    return Math.max(this.#oldestId, this.#lastId - this.#limit + 1, 1);
   }
 
   #trim(): void {
-    const keepFrom = this.lastId - this.#limit + 1;
+    const keepFrom = this.#lastId - this.#limit + 1;
     this.#sql.exec("DELETE FROM messages WHERE id < ?", keepFrom);
     this.#oldestId = keepFrom;
   }
 }
 
-function toMessage(row: MessageRow): ChatMessage {
+function toEvent(row: EventRow): StoredEvent {
+  if (row.type === "delete") {
+    const event: DeleteEvent = { type: "delete", id: row.id, target: row.target ?? 0, name: row.name, at: row.at };
+    if (row.user !== null) event.user = row.user;
+    return event;
+  }
   const message: ChatMessage = { type: "message", id: row.id, name: row.name, text: row.text, at: row.at };
   if (row.ref !== null) message.ref = row.ref;
+  if (row.user !== null) message.user = row.user;
+  if (row.deleted) message.deleted = true;
   return message;
 }

@@ -1,56 +1,125 @@
-// The room's read-only HTTP API: `GET /api/rooms/<room>` and `GET /api/rooms/<room>/messages`.
+// The room's side of the HTTP API: what the Worker asks over RPC once it has read the route,
+// the body and the caller. Answers are plain data with their HTTP status, so the Worker only
+// turns them into responses.
 
-import type { History } from "./history.ts";
-import { jsonError, jsonResponse } from "../http.ts";
-import { DEFAULT_API_LIMIT, MAX_API_LIMIT } from "../../shared/protocol.ts";
-import { parseCount } from "../../shared/rules.ts";
+import type {
+  ApiError,
+  Ban,
+  BansPage,
+  ChatMessage,
+  DeleteEvent,
+  ErrorCode,
+  KickResult,
+  MessagesPage,
+  MessagesQuery,
+  RoomInfo,
+  RoomSettings,
+  Target,
+} from "../../shared/protocol.ts";
+import { fullBucket, takeTokens } from "../../shared/token-bucket.ts";
+import { ban, bannedReason, changeSettings, deleteMessage, kick, unban, type Actor } from "./moderation.ts";
+import { post } from "./posting.ts";
+import type { Room } from "./room.ts";
 
-/** What the API reads from a room. */
-export interface RoomSnapshot {
-  history: History;
-  online: number;
-  names: string[];
+/** An answer and its HTTP status. */
+export interface RoomAnswer<T> {
+  status: number;
+  body: T | ApiError;
 }
 
-/** An API path taken apart: the room segment as written (unchecked), and which resource. */
-export interface ApiPath {
-  room: string;
-  messages: boolean;
+/** A post's body, checked by the Worker. */
+export interface HttpPost {
+  text: string;
+  ref?: string;
 }
 
-/** Reads `/api/rooms/<room>` or `/api/rooms/<room>/messages`; null for any other path. */
-export function parseApiPath(path: string): ApiPath | null {
-  const match = /^\/api\/rooms\/([^/]+)(\/messages)?$/.exec(path);
-  return match === null ? null : { room: match[1]!, messages: match[2] !== undefined };
+/** How each refusal of a post reads over HTTP. */
+const POST_STATUS: Record<ErrorCode | "banned", number> = {
+  too_long: 400,
+  empty: 400,
+  bad_frame: 400,
+  binary_not_supported: 400,
+  forbidden: 403,
+  read_only: 403,
+  banned: 403,
+  not_found: 404,
+  rate_limited: 429,
+  slow_mode: 429,
+};
+
+/** `GET /api/rooms/<room>`. */
+export function roomInfo(room: Room, name: string): RoomInfo {
+  const { sessions, history, moderation, config } = room;
+  return {
+    room: name,
+    online: sessions.size,
+    names: sessions.names().slice(0, config.presenceLimit),
+    lastMessageId: history.lastId,
+    shards: 1,
+    settings: moderation.settings,
+  };
 }
 
-/** Answers an API request that the Worker has already checked names a valid room. */
-export function answerRoomApi(url: URL, room: RoomSnapshot): Response {
-  const api = parseApiPath(url.pathname);
-  if (api === null) return jsonError(404, `no API at ${url.pathname}`);
-  const name = api.room;
-  if (!api.messages) {
-    return jsonResponse({ room: name, online: room.online, names: room.names, lastMessageId: room.history.lastId });
-  }
+/** `GET /api/rooms/<room>/messages`. */
+export function roomMessages(room: Room, name: string, { since, limit }: MessagesQuery): MessagesPage {
+  const replay = since === null ? room.history.latest(limit) : room.history.since(since, limit);
+  return { room: name, messages: replay.events, truncated: replay.truncated };
+}
 
-  let limit = DEFAULT_API_LIMIT;
-  const rawLimit = url.searchParams.get("limit");
-  if (rawLimit !== null) {
-    const parsed = parseCount(rawLimit, "limit");
-    if (!parsed.ok) return jsonError(400, parsed.error);
-    if (parsed.value < 1 || parsed.value > MAX_API_LIMIT) {
-      return jsonError(400, `limit must be between 1 and ${MAX_API_LIMIT}, got ${parsed.value}`);
-    }
-    limit = parsed.value;
+/** `POST /api/rooms/<room>/messages`: posts as `actor`, under the same limits as a socket's message. */
+export function postOverHttp(room: Room, actor: Actor, body: HttpPost, now: number): RoomAnswer<ChatMessage> {
+  const ban = room.moderation.banOf(actor.name, actor.user, now);
+  if (ban !== null) return refused("banned", bannedReason(ban));
+  const key = actor.user !== undefined ? `user:${actor.user}` : `admin:${actor.name}`;
+  let poster = room.httpPosters.get(key);
+  if (poster === undefined) room.httpPosters.set(key, (poster = { bucket: fullBucket(room.config.rateBurst, now) }));
+  const { rateBurst: capacity, ratePerSecond: perSecond } = room.config;
+  if (!takeTokens(poster.bucket, 1, { capacity, perSecond }, now)) {
+    return refused("rate_limited", `slow down: at most ${capacity} messages at once and ${perSecond} a second`);
   }
-  const rawSince = url.searchParams.get("since");
-  let replay;
-  if (rawSince === null) {
-    replay = room.history.latest(limit);
-  } else {
-    const since = parseCount(rawSince, "since");
-    if (!since.ok) return jsonError(400, since.error);
-    replay = room.history.since(since.value, limit);
-  }
-  return jsonResponse({ room: name, messages: replay.messages, truncated: replay.truncated });
+  const posted = post(room, actor, poster, { type: "message", ...body }, now);
+  if (!posted.ok) return refused(posted.error.code, posted.error.message);
+  return { status: posted.value.resent ? 200 : 201, body: posted.value.message };
+}
+
+/** `DELETE /api/rooms/<room>/messages/<id>`. */
+export function deleteOverHttp(room: Room, actor: Actor, target: number, now: number): RoomAnswer<DeleteEvent> {
+  const deleted = deleteMessage(room, actor, target, now);
+  return deleted.ok ? { status: 200, body: deleted.value } : refused(deleted.error.code, deleted.error.message);
+}
+
+/** `PATCH /api/rooms/<room>`. */
+export function settingsOverHttp(room: Room, actor: Actor, change: Partial<RoomSettings>): RoomAnswer<RoomSettings> {
+  return { status: 200, body: changeSettings(room, actor, change) };
+}
+
+/** `POST /api/rooms/<room>/kick`. */
+export function kickOverHttp(room: Room, actor: Actor, target: Target): RoomAnswer<KickResult> {
+  return { status: 200, body: { kicked: kick(room, actor, target) } };
+}
+
+/** `GET /api/rooms/<room>/bans`. */
+export function listBans(room: Room, now: number): RoomAnswer<BansPage> {
+  return { status: 200, body: { bans: room.moderation.bans(now) } };
+}
+
+/** `PUT /api/rooms/<room>/bans`. */
+export function banOverHttp(
+  room: Room,
+  actor: Actor,
+  target: Target,
+  terms: { seconds: number; reason?: string },
+  now: number,
+): RoomAnswer<Ban> {
+  return { status: 200, body: ban(room, actor, target, terms.seconds, terms.reason, now) };
+}
+
+/** `DELETE /api/rooms/<room>/bans?name=|user=`. */
+export function unbanOverHttp(room: Room, actor: Actor, target: Target, now: number): RoomAnswer<{ unbanned: true }> {
+  if (unban(room, actor, target, now)) return { status: 200, body: { unbanned: true } };
+  return { status: 404, body: { error: "there is no such ban" } };
+}
+
+function refused(code: ErrorCode | "banned", error: string): RoomAnswer<never> {
+  return { status: POST_STATUS[code], body: { error, code } };
 }

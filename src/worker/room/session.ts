@@ -1,7 +1,9 @@
 // What the room knows about each connected socket. The durable part lives in the socket's
 // attachment, which the runtime keeps across hibernation; the rest is rebuilt on waking.
 
+import type { Role } from "../../shared/protocol.ts";
 import type { Bucket } from "../../shared/token-bucket.ts";
+import type { Framing } from "./framing.ts";
 
 /** Per-session data kept in the WebSocket attachment (structured-cloned, so plain data only). */
 export interface SessionAttachment {
@@ -19,12 +21,33 @@ export interface SessionAttachment {
   lastSeen: number;
   /** When the latest refusals for rate happened (at most the flood limit + 1 of them, oldest first). */
   refusedAt: number[];
+  /** The verified user id (a token's `sub`); absent for guests. */
+  user?: string;
+  /** A verified session's role; guests are members. */
+  role?: Role;
+  /** When the session's token expires, epoch seconds. */
+  exp?: number;
+  /** When the session last posted a message, for slow mode. */
+  lastPostAt?: number;
+  /** When the session's last typing frame was relayed. */
+  lastTypingAt?: number;
 }
 
-/** A live session: its socket, its attachment, and in-memory bookkeeping for log summaries. */
+/** Whether the session may moderate the room. */
+export function isModerator(data: SessionAttachment): boolean {
+  return data.role === "moderator";
+}
+
+/** A live session: its socket, its attachment, how it is spoken to, and in-memory bookkeeping. */
 export interface Session {
   socket: WebSocket;
   data: SessionAttachment;
+  framing: Framing;
+  /**
+   * Whether the room has told the others this session joined. A session dropped before its
+   * welcome went out was never announced, so it must not be announced as left either.
+   */
+  announced: boolean;
   /** Refusals not yet logged, and when the last refusal line was written. */
   unloggedRefusals: number;
   lastRefusalLogAt: number;

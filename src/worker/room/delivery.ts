@@ -1,0 +1,130 @@
+// How frames reach sessions: direct sends, closes, and the broadcast queue, which gathers
+// broadcasts (serialised once per framing) and sends them together, packed into one frame for
+// sessions that joined with batching.
+
+import { toTextLines } from "../../shared/frames.ts";
+import { CloseCode, type ServerMessage } from "../../shared/protocol.ts";
+import { packFrames } from "./framing-json.ts";
+import type { Outgoing, OutgoingBatch } from "./framing.ts";
+import type { Session } from "./session.ts";
+import type { SessionSet } from "./sessions.ts";
+
+/** The close reason of a session dropped for not reading what the room sends it. */
+const FAR_BEHIND_REASON = "too far behind: not reading";
+
+/** What delivery needs from its room. */
+export interface DeliveryOptions {
+  /** Resolves once every storage write so far is durable (`ctx.storage.sync()`). */
+  durable(): Promise<void>;
+  /** Unsent bytes a socket may hold before its session is given up. */
+  maxBufferedBytes: number;
+  /** A session whose socket failed or fell too far behind: the room closes it and says it left. */
+  broken(session: Session, code: number, reason: string): void;
+}
+
+/** See the file comment. */
+export class Delivery {
+  readonly #options: DeliveryOptions;
+  #sessions: SessionSet | null = null;
+  #queue: Outgoing[] = [];
+  #flushScheduled = false;
+
+  constructor(options: DeliveryOptions) {
+    this.#options = options;
+  }
+
+  /** The sessions broadcasts go to (set once, as the set and delivery refer to each other). */
+  deliverTo(sessions: SessionSet): void {
+    this.#sessions = sessions;
+  }
+
+  /** Sends `frames` to one session, after everything queued before them; false if the socket failed. */
+  send(session: Session, frames: readonly string[]): boolean {
+    this.flushNow();
+    try {
+      for (const frame of frames) session.socket.send(frame);
+      return true;
+    } catch {
+      this.#failed(session);
+      return false;
+    }
+  }
+
+  /** Closes `session`'s socket, after sending it everything queued before. */
+  close(session: Session, code: number, reason: string): void {
+    this.flushNow();
+    try {
+      session.socket.close(code, reason);
+    } catch {
+      // Already closing: the code it closes with is the one it had.
+    }
+  }
+
+  /**
+   * Queues one server message for every session but `except`; `text` is its wording in the text
+   * framing, where the room knows better than the message alone. Durability is the runtime's
+   * output gate: it holds every frame sent after a storage write until the write is durable (a
+   * message is stored before anyone receives it). The queue only gathers: it flushes when
+   * storage reports the writes so far durable, which is when the gate would have let the frames
+   * go anyway, so an idle room sends no later, while a busy one sends everything accepted
+   * meanwhile at once. Order comes from flushNow: every direct send and every change of the set
+   * flushes what is queued first.
+   */
+  broadcast(message: ServerMessage, except: Session | null = null, text: string[] = toTextLines(message)): void {
+    this.#queue.push({ message, json: JSON.stringify(message), text, except });
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // Flushed even if the sync fails, so that later broadcasts are never stuck behind it; the
+    // runtime resets an object whose storage failed, and the output gate drops those frames.
+    const flush = () => this.#flush();
+    void this.#options.durable().then(flush, flush);
+  }
+
+  /** Sends what is queued now, so that a direct send or a change of the set keeps the room's order. */
+  flushNow(): void {
+    if (this.#queue.length > 0) this.#flush();
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#queue.length === 0 || this.#sessions === null) return;
+    const batch = new PackedOnce(this.#queue);
+    this.#queue = [];
+    let failed: Session[] | null = null;
+    let behind: Session[] | null = null;
+    for (const session of this.#sessions.values()) {
+      try {
+        for (const frame of session.framing.frames(batch, session)) session.socket.send(frame);
+        // The runtime queues every send to a client that stopped reading, without bound, in
+        // the room's own process; giving that one session up keeps memory bounded.
+        if (session.socket.bufferedAmount > this.#options.maxBufferedBytes) (behind ??= []).push(session);
+      } catch {
+        (failed ??= []).push(session);
+      }
+    }
+    // Given up only after the loop: one broken socket must not stop the others' delivery.
+    for (const session of failed ?? []) this.#failed(session);
+    for (const session of behind ?? []) this.#options.broken(session, CloseCode.tryAgainLater, FAR_BEHIND_REASON);
+  }
+
+  #failed(session: Session): void {
+    // A client that closed has its close event on the way, with its own code: leave the session
+    // to it rather than log the client's own goodbye as a server failure.
+    if (session.socket.readyState !== WebSocket.OPEN) return;
+    this.#options.broken(session, CloseCode.serverError, "send failed");
+  }
+}
+
+/** A flushed batch that packs its JSON array at most once, and only if a batching session asks. */
+class PackedOnce implements OutgoingBatch {
+  readonly items: readonly Outgoing[];
+  #packed: string | null = null;
+
+  constructor(items: readonly Outgoing[]) {
+    this.items = items;
+  }
+
+  packed(): string {
+    return (this.#packed ??= packFrames(this.items));
+  }
+}
