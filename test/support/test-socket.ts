@@ -139,14 +139,8 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
   }
 
   /** The next JSON server message: the next frame's, or the next of the batched frame taken last. */
-  async nextJson(timeoutMs?: number): Promise<ServerMessage> {
-    const waiting = this.#pending.shift();
-    if (waiting !== undefined) return waiting;
-    const frame = await this.nextText(timeoutMs);
-    const [first, ...rest] = parseServerFrame(frame);
-    if (first === undefined) throw new Error(`${this.#label}: expected a JSON server frame, got ${describe(frame)}`);
-    this.#pending = rest;
-    return first;
+  nextJson(timeoutMs?: number): Promise<ServerMessage> {
+    return this.waitFor("a frame", () => this.#takeJson(), timeoutMs);
   }
 
   /** The next JSON server message, which must be of `type`. */
@@ -159,6 +153,17 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
       throw new Error(`${this.#label}: expected a ${type} message, got ${describe(JSON.stringify(message))}`);
     }
     return message as Extract<ServerMessage, { type: T }>;
+  }
+
+  /** The next JSON server message of `type`, taking and passing over the messages of other types before it. */
+  skipTo<T extends ServerMessage["type"]>(type: T, timeoutMs?: number): Promise<Extract<ServerMessage, { type: T }>> {
+    const take = () => {
+      for (let message = this.#takeJson(); message !== undefined; message = this.#takeJson()) {
+        if (message.type === type) return message as Extract<ServerMessage, { type: T }>;
+      }
+      return undefined;
+    };
+    return this.waitFor(`a ${type} message`, take, timeoutMs);
   }
 
   /** Frames received and not yet taken with `next`. */
@@ -195,6 +200,20 @@ export class TestSocket<Raw, Binary extends { byteLength: number }> {
     try {
       this.#wire.close(code, reason);
     } catch {}
+  }
+
+  /** Takes the next JSON server message if one has arrived; throws on a frame that holds none. */
+  #takeJson(): ServerMessage | undefined {
+    const waiting = this.#pending.shift();
+    if (waiting !== undefined) return waiting;
+    const frame = this.frames[this.#cursor];
+    if (frame === undefined) return undefined;
+    this.#cursor++;
+    const [first, ...rest] = typeof frame.data === "string" ? parseServerFrame(frame.data) : [];
+    if (first === undefined)
+      throw new Error(`${this.#label}: expected a JSON server frame, got ${describe(frame.data)}`);
+    this.#pending = rest;
+    return first;
   }
 
   #receive(data: string | Binary): void {

@@ -16,6 +16,8 @@ export interface WorkerdSocketOptions {
   /** Ask for the JSON framing (`chat.v1.json`). */
   json?: boolean;
   origin?: string;
+  /** Extra request headers, set after the ones above (a forged header a client might send). */
+  headers?: Record<string, string>;
   /** What to fetch through: the Worker by default, or a Durable Object stub. */
   via?: Pick<Fetcher, "fetch">;
 }
@@ -25,6 +27,7 @@ export async function openWorkerdSocket(path: string, options: WorkerdSocketOpti
   const headers: Record<string, string> = { upgrade: "websocket" };
   if (options.json) headers["sec-websocket-protocol"] = JSON_SUBPROTOCOL;
   if (options.origin) headers.origin = options.origin;
+  Object.assign(headers, options.headers);
   const response = await (options.via ?? SELF).fetch(`http://localhost${path}`, { headers });
   const ws = response.webSocket;
   if (ws === null) throw new Error(`${path}: expected a WebSocket upgrade, got HTTP ${response.status}`);

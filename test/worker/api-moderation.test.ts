@@ -1,49 +1,38 @@
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { SELF } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, StoredEvent, WelcomeMessage } from "../../src/shared/protocol.ts";
+import type { MessagesPage } from "../../src/shared/api-shapes.ts";
+import type { ChatMessage } from "../../src/shared/protocol.ts";
+import { uniqueRoom } from "../support/rooms.ts";
 import { signToken, TEST_ADMIN_TOKEN } from "../support/tokens.ts";
-import { connect, uniqueRoom } from "./socket.ts";
-
-function api(path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
-  const headers = new Headers();
-  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
-  const body =
-    init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-  return SELF.fetch(`http://localhost/api/rooms/${path}`, { method: init.method ?? "GET", headers, body });
-}
+import { joinJson } from "./join.ts";
+import { roomApi as api, roomStub } from "./room.ts";
 
 describe("the HTTP API's posts and moderator routes", () => {
   it("posts as the token's user, or as the admin under the body's name; every session receives it", async () => {
     const room = uniqueRoom("http-post");
-    const reader = await connect(`/chat/${room}?name=reader`, { json: true });
-    try {
-      await reader.nextJson();
-      const token = await signToken({ sub: "u-bot", name: "Deploy Bot" });
-      const posted = await api(`${room}/messages`, {
-        method: "POST",
-        token,
-        body: { text: "shipped", name: "ignored" },
-      });
-      expect(posted.status).toBe(201);
-      const message = (await posted.json()) as ChatMessage;
-      expect(message).toMatchObject({ type: "message", id: 1, name: "Deploy Bot", user: "u-bot", text: "shipped" });
-      expect(await reader.nextJson()).toEqual(message);
-      const asAdmin = await api(`${room}/messages`, {
-        method: "POST",
-        token: TEST_ADMIN_TOKEN,
-        body: { text: "maintenance at 5" },
-      });
-      expect(await asAdmin.json()).toMatchObject({ id: 2, name: "system", text: "maintenance at 5" });
-      const named = await api(`${room}/messages`, {
-        method: "POST",
-        token: TEST_ADMIN_TOKEN,
-        body: { text: "hi", name: "ops" },
-      });
-      expect((await named.json()) as ChatMessage).not.toHaveProperty("user");
-    } finally {
-      reader.close();
-    }
+    const { socket: reader } = await joinJson(room, "reader");
+    const token = await signToken({ sub: "u-bot", name: "Deploy Bot" });
+    const posted = await api(`${room}/messages`, {
+      method: "POST",
+      token,
+      body: { text: "shipped", name: "ignored" },
+    });
+    expect(posted.status).toBe(201);
+    const message = (await posted.json()) as ChatMessage;
+    expect(message).toMatchObject({ type: "message", id: 1, name: "Deploy Bot", user: "u-bot", text: "shipped" });
+    expect(await reader.nextJson()).toEqual(message);
+    const asAdmin = await api(`${room}/messages`, {
+      method: "POST",
+      token: TEST_ADMIN_TOKEN,
+      body: { text: "maintenance at 5" },
+    });
+    expect(await asAdmin.json()).toMatchObject({ id: 2, name: "system", text: "maintenance at 5" });
+    const named = await api(`${room}/messages`, {
+      method: "POST",
+      token: TEST_ADMIN_TOKEN,
+      body: { text: "hi", name: "ops" },
+    });
+    expect((await named.json()) as ChatMessage).not.toHaveProperty("user");
   });
 
   it("refuses posts without a token, with bad bodies, in read-only rooms and beyond the rate limit", async () => {
@@ -74,56 +63,50 @@ describe("the HTTP API's posts and moderator routes", () => {
     const room = uniqueRoom("http-mod");
     const member = await signToken({ sub: "u-mem", name: "Mem" });
     const moderator = await signToken({ sub: "u-mod", name: "Mod", role: "moderator" });
-    const guest = await connect(`/chat/${room}?name=spammer`, { json: true });
-    try {
-      await guest.nextJson();
-      guest.sendJson({ type: "message", text: "buy now" });
-      const spam = (await guest.nextJson()) as ChatMessage;
-      expect((await api(`${room}/messages/${spam.id}`, { method: "DELETE", token: member })).status).toBe(403);
-      const deleted = await api(`${room}/messages/${spam.id}`, { method: "DELETE", token: moderator });
-      expect(await deleted.json()).toMatchObject({ type: "delete", target: spam.id, name: "Mod", user: "u-mod" });
-      expect((await api(`${room}/messages/${spam.id}`, { method: "DELETE", token: moderator })).status).toBe(404);
-      expect((await api(`${room}/messages/42`, { method: "DELETE", token: TEST_ADMIN_TOKEN })).status).toBe(404);
+    const { socket: guest } = await joinJson(room, "spammer");
+    guest.sendJson({ type: "message", text: "buy now" });
+    const spam = await guest.nextOf("message");
+    expect((await api(`${room}/messages/${spam.id}`, { method: "DELETE", token: member })).status).toBe(403);
+    const deleted = await api(`${room}/messages/${spam.id}`, { method: "DELETE", token: moderator });
+    expect(await deleted.json()).toMatchObject({ type: "delete", target: spam.id, name: "Mod", user: "u-mod" });
+    expect((await api(`${room}/messages/${spam.id}`, { method: "DELETE", token: moderator })).status).toBe(404);
+    expect((await api(`${room}/messages/42`, { method: "DELETE", token: TEST_ADMIN_TOKEN })).status).toBe(404);
 
-      const patched = await api(room, { method: "PATCH", token: moderator, body: { slowMode: 10 } });
-      expect(await patched.json()).toEqual({ slowMode: 10, readOnly: false });
-      expect((await api(room, { method: "PATCH", token: moderator, body: { slowMode: 99999 } })).status).toBe(400);
-      expect((await api(room, { method: "PATCH", token: member, body: { slowMode: 0 } })).status).toBe(403);
+    const patched = await api(room, { method: "PATCH", token: moderator, body: { slowMode: 10 } });
+    expect(await patched.json()).toEqual({ slowMode: 10, readOnly: false });
+    expect((await api(room, { method: "PATCH", token: moderator, body: { slowMode: 99999 } })).status).toBe(400);
+    expect((await api(room, { method: "PATCH", token: member, body: { slowMode: 0 } })).status).toBe(403);
 
-      const banned = await api(`${room}/bans`, {
-        method: "PUT",
-        token: moderator,
-        body: { name: "spammer", seconds: 60, reason: "ads" },
-      });
-      expect(await banned.json()).toMatchObject({ name: "spammer", reason: "ads", until: expect.any(Number) });
-      expect(await guest.closed()).toEqual({ code: 4403, reason: "banned: ads" });
-      const asAdmin = await api(`${room}/messages`, {
-        method: "POST",
-        token: TEST_ADMIN_TOKEN,
-        body: { text: "x", name: "spammer" },
-      });
-      expect([asAdmin.status, ((await asAdmin.json()) as { code: string }).code]).toEqual([403, "banned"]);
-      expect((await api(`${room}/bans?name=spammer`, { method: "DELETE", token: moderator })).status).toBe(200);
-      expect((await api(`${room}/bans?name=spammer`, { method: "DELETE", token: moderator })).status).toBe(404);
-      expect((await api(`${room}/bans`, { token: member })).status).toBe(403);
+    const banned = await api(`${room}/bans`, {
+      method: "PUT",
+      token: moderator,
+      body: { name: "spammer", seconds: 60, reason: "ads" },
+    });
+    expect(await banned.json()).toMatchObject({ name: "spammer", reason: "ads", until: expect.any(Number) });
+    expect(await guest.closed()).toEqual({ code: 4403, reason: "banned: ads" });
+    const asAdmin = await api(`${room}/messages`, {
+      method: "POST",
+      token: TEST_ADMIN_TOKEN,
+      body: { text: "x", name: "spammer" },
+    });
+    expect([asAdmin.status, ((await asAdmin.json()) as { code: string }).code]).toEqual([403, "banned"]);
+    expect((await api(`${room}/bans?name=spammer`, { method: "DELETE", token: moderator })).status).toBe(200);
+    expect((await api(`${room}/bans?name=spammer`, { method: "DELETE", token: moderator })).status).toBe(404);
+    expect((await api(`${room}/bans`, { token: member })).status).toBe(403);
 
-      const kicked = await connect(`/chat/${room}?name=spammer`, { json: true });
-      await kicked.nextJson();
-      expect(
-        await (await api(`${room}/kick`, { method: "POST", token: moderator, body: { name: "spammer" } })).json(),
-      ).toEqual({ kicked: 1 });
-      expect(await kicked.closed()).toEqual({ code: 4403, reason: "removed by a moderator" });
-      expect((await api(`${room}/kick`, { method: "POST", token: moderator, body: { nobody: 1 } })).status).toBe(400);
-    } finally {
-      guest.close();
-    }
+    const { socket: kicked } = await joinJson(room, "spammer");
+    expect(
+      await (await api(`${room}/kick`, { method: "POST", token: moderator, body: { name: "spammer" } })).json(),
+    ).toEqual({ kicked: 1 });
+    expect(await kicked.closed()).toEqual({ code: 4403, reason: "removed by a moderator" });
+    expect((await api(`${room}/kick`, { method: "POST", token: moderator, body: { nobody: 1 } })).status).toBe(400);
   });
 });
 
 describe("the room's schema", () => {
   it("opens a room stored by the first release with its history intact, and moderates it", async () => {
     const room = uniqueRoom("old-schema");
-    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
+    const stub = roomStub(room);
     await runInDurableObject(stub, (_instance, state) => {
       const sql = state.storage.sql;
       // What the first release wrote: one messages table, no version table.
@@ -136,19 +119,14 @@ describe("the room's schema", () => {
       );
     });
     await evictDurableObject(stub);
-    const socket = await connect(`/chat/${room}?name=reader&since=0`, { json: true });
-    try {
-      const welcome = (await socket.nextJson()) as WelcomeMessage;
-      expect(welcome.history).toEqual([
-        { type: "message", id: 1, name: "ann", text: "old one", at: 1700000000000, ref: "r1" },
-        { type: "message", id: 2, name: "bob", text: "old two", at: 1700000000001 },
-      ]);
-      await api(`${room}/messages/1`, { method: "DELETE", token: TEST_ADMIN_TOKEN });
-      const page = (await (await api(`${room}/messages`)).json()) as { messages: StoredEvent[] };
-      expect(page.messages.map((m) => m.id)).toEqual([1, 2, 3]);
-      expect(page.messages[0]).toMatchObject({ deleted: true, text: "" });
-    } finally {
-      socket.close();
-    }
+    const { welcome } = await joinJson(room, "reader", "&since=0");
+    expect(welcome.history).toEqual([
+      { type: "message", id: 1, name: "ann", text: "old one", at: 1700000000000, ref: "r1" },
+      { type: "message", id: 2, name: "bob", text: "old two", at: 1700000000001 },
+    ]);
+    await api(`${room}/messages/1`, { method: "DELETE", token: TEST_ADMIN_TOKEN });
+    const page = (await (await api(`${room}/messages`)).json()) as MessagesPage;
+    expect(page.messages.map((m) => m.id)).toEqual([1, 2, 3]);
+    expect(page.messages[0]).toMatchObject({ deleted: true, text: "" });
   });
 });

@@ -1,31 +1,10 @@
-import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
+import { evictDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { History } from "../../src/worker/room/history.ts";
-import type { ChatMessage, WelcomeMessage } from "../../src/shared/protocol.ts";
+import type { ChatMessage } from "../../src/shared/protocol.ts";
 import { uniqueRoom } from "../support/rooms.ts";
 import { openWorkerdSocket } from "../support/workerd-socket.ts";
-import { joinJson } from "./join.ts";
-
-function roomStub(room: string) {
-  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room));
-}
-
-/** Writes `count` messages straight into a room's storage, then evicts it so it reloads them. */
-async function seed(room: string, count: number): Promise<void> {
-  const stub = roomStub(room);
-  await runInDurableObject(stub, (_instance, state) => {
-    const history = new History(state.storage.sql, 1000);
-    for (let i = 1; i <= count; i++) history.append({ name: "seed" }, `m${i}`, 1_700_000_000_000 + i, `seed-${i}`);
-  });
-  await evictDurableObject(stub);
-}
-
-/** The welcome a reader joining with `query` gets; the reader leaves again at once. */
-async function welcomeOf(room: string, query: string): Promise<WelcomeMessage> {
-  const { socket, welcome } = await joinJson(room, "reader", `&${query}`);
-  socket.close();
-  return welcome;
-}
+import { joinJson, welcomeOf } from "./join.ts";
+import { roomStub, seed } from "./room.ts";
 
 /** Ann on the JSON framing and Bob on the text framing in `room`, both past the join notices. */
 async function annOnJsonBobOnText(room: string) {

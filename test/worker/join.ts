@@ -14,6 +14,13 @@ export async function joinJson(
   return { socket, welcome: await socket.nextOf("welcome") };
 }
 
+/** The welcome a reader joining `room` with `query` (`history=3`, `since=0` …) gets; the reader leaves again at once. */
+export async function welcomeOf(room: string, query: string): Promise<WelcomeMessage> {
+  const { socket, welcome } = await joinJson(room, "reader", `&${query}`);
+  socket.close();
+  return welcome;
+}
+
 /** Ann and then Bob in a room of their own on the JSON framing, Ann having seen Bob join. */
 export async function annAndBob(
   label: string,
