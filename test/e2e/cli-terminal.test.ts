@@ -188,6 +188,6 @@ describe("the terminal client when the service restarts", () => {
     expect(rows.filter((row) => row.includes("while you were away"))).toHaveLength(1);
     expect(rows.at(-1)).toBe(`${room}>`);
     const stored = await storedMessages(server, room);
-    expect(stored.messages.filter((m) => m.text === "typed while offline")).toHaveLength(1);
+    expect(stored.messages.filter((m) => m.type === "message" && m.text === "typed while offline")).toHaveLength(1);
   }, 90_000);
 });

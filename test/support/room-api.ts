@@ -1,31 +1,16 @@
 // The room's HTTP API as the Node tests and tools read it: what a room says about itself, and
 // what it has stored. Errors name the request and its status.
 
-import type { ChatMessage } from "../../src/shared/protocol.ts";
-
-/** `GET /api/rooms/<room>`. */
-export interface RoomState {
-  room: string;
-  online: number;
-  names: string[];
-  lastMessageId: number;
-}
-
-/** `GET /api/rooms/<room>/messages`. */
-export interface StoredMessages {
-  room: string;
-  messages: ChatMessage[];
-  truncated: boolean;
-}
+import type { MessagesPage, RoomInfo } from "../../src/shared/api-shapes.ts";
 
 /** Who the room thinks is online, and its newest message id. */
-export function roomState(server: { url: string }, room: string): Promise<RoomState> {
-  return getJson<RoomState>(server, `/api/rooms/${room}`);
+export function roomState(server: { url: string }, room: string): Promise<RoomInfo> {
+  return getJson<RoomInfo>(server, `/api/rooms/${room}`);
 }
 
 /** The room's stored messages; `query` as the API takes it (`since=0&limit=1000`). */
-export function storedMessages(server: { url: string }, room: string, query = ""): Promise<StoredMessages> {
-  return getJson<StoredMessages>(server, `/api/rooms/${room}/messages${query === "" ? "" : `?${query}`}`);
+export function storedMessages(server: { url: string }, room: string, query = ""): Promise<MessagesPage> {
+  return getJson<MessagesPage>(server, `/api/rooms/${room}/messages${query === "" ? "" : `?${query}`}`);
 }
 
 async function getJson<T>(server: { url: string }, path: string): Promise<T> {
