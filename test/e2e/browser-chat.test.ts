@@ -1,12 +1,9 @@
 // The chat page in real Chromium against a real `wrangler dev`: what two people, a terminal user
 // and a phone user see. Every test has its own room; every page closes when its test ends.
 
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
-import { joinAs, say, statusOf, waitConnected, waitInLog } from "../support/browser.ts";
-import { PROJECT_ROOT } from "../support/dev-server.ts";
+import { joinAs, say, screenshot, statusOf, waitConnected, waitInLog } from "../support/browser.ts";
 import { chatUrl, openNodeSocket } from "../support/node-socket.ts";
 import { uniqueRoom } from "../support/rooms.ts";
 import { closeAtEnd, useChromium, useDevServer } from "../support/suite.ts";
@@ -151,8 +148,7 @@ describe("the chat page", () => {
     }
     expect(await phone.page.getByRole("list", { name: "Online", exact: true }).isVisible()).toBe(true);
 
-    mkdirSync(join(PROJECT_ROOT, "test-results"), { recursive: true });
-    await phone.page.screenshot({ path: join(PROJECT_ROOT, "test-results", "chat-375px.png") });
+    await screenshot(phone.page, "chat-375px.png");
     expect([...phone.problems, ...friend.problems]).toEqual([]);
   });
 

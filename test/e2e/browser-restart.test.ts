@@ -2,11 +2,8 @@
 // what was typed meanwhile as pending, reconnects by itself once `wrangler dev` is back on the
 // same port and state, and then every message is there exactly once.
 
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { expect, test } from "vitest";
-import { countInLog, joinAs, say, statusOf, waitConnected, waitInLog } from "../support/browser.ts";
-import { PROJECT_ROOT } from "../support/dev-server.ts";
+import { countInLog, joinAs, say, screenshot, statusOf, waitConnected, waitInLog } from "../support/browser.ts";
 import { chatUrl, openNodeSocket } from "../support/node-socket.ts";
 import { uniqueRoom } from "../support/rooms.ts";
 import { closeAtEnd, useChromium, useDevServer } from "../support/suite.ts";
@@ -51,8 +48,7 @@ test(
       return (status.includes("reconnecting in") && live === "off") || `status "${status}", aria-live ${live}`;
     });
 
-    mkdirSync(join(PROJECT_ROOT, "test-results"), { recursive: true });
-    await page.page.screenshot({ path: join(PROJECT_ROOT, "test-results", "chat-offline.png") });
+    await screenshot(page.page, "chat-offline.png");
 
     await server.startAgain();
     // The page's backoff grows to several seconds while the server is down; give it time to come back.

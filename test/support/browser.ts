@@ -1,8 +1,11 @@
 // Launches the Chromium the end-to-end tests drive: Debian's /usr/bin/chromium, or the one named by
-// CHROMIUM_PATH, through playwright-core (which ships no browser of its own).
+// CHROMIUM_PATH, through playwright-core (which ships no browser of its own), and reads and drives
+// the chat page in it.
 
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { PROJECT_ROOT } from "./dev-server.ts";
 import { waitUntil } from "./wait.ts";
 
 /** Where Chromium is looked for when CHROMIUM_PATH is not set. */
@@ -50,8 +53,16 @@ export interface TestPage {
   readonly problems: string[];
 }
 
-/** Opens `url` in a new context of `browser`, `width` pixels wide, and waits for it to load. */
-export async function openPage(browser: Browser, url: string, width = 1024): Promise<TestPage> {
+/**
+ * Opens `url` in a new context of `browser`, `width` pixels wide, and waits for it to load;
+ * `beforeLoad` gets the page before it starts loading, to listen from its first request.
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  width = 1024,
+  beforeLoad?: (page: Page) => void,
+): Promise<TestPage> {
   const context = await browser.newContext({ viewport: { width, height: 720 } });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
@@ -60,8 +71,15 @@ export async function openPage(browser: Browser, url: string, width = 1024): Pro
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  beforeLoad?.(page);
   await page.goto(url, { waitUntil: "load" });
   return { context, page, problems };
+}
+
+/** Saves what `page` shows as test-results/<file>, for a person to look at after the run. */
+export async function screenshot(page: Page, file: string): Promise<void> {
+  mkdirSync(join(PROJECT_ROOT, "test-results"), { recursive: true });
+  await page.screenshot({ path: join(PROJECT_ROOT, "test-results", file) });
 }
 
 /** The text of the page's role=status element. */

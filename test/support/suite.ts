@@ -3,7 +3,7 @@
 // every test; and sockets and pages closed when the test that opened them ends, passed or failed
 // (the `finally` of every test).
 
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, onTestFinished } from "vitest";
 import { launchChromium, openPage, type TestPage } from "./browser.ts";
 import { assertNoUncaught, startDevServer, type DevServer, type DevServerOptions } from "./dev-server.ts";
@@ -60,8 +60,8 @@ export function closeAtEnd<T extends { close(): unknown }>(socket: T): T {
 
 /** The file's Chromium. */
 export interface SuiteBrowser {
-  /** Opens `url` in a context of its own, `width` pixels wide; it closes when the test ends. */
-  openPage(url: string, width?: number): Promise<TestPage>;
+  /** Opens `url` in a context of its own, `width` pixels wide; it closes when the test ends. See {@link openPage}. */
+  openPage(url: string, width?: number, beforeLoad?: (page: Page) => void): Promise<TestPage>;
 }
 
 /** Launches Chromium for the calling file's tests. */
@@ -74,9 +74,9 @@ export function useChromium(): SuiteBrowser {
     await browser?.close();
   });
   return {
-    async openPage(url, width) {
+    async openPage(url, width, beforeLoad) {
       if (browser === undefined) throw new Error("Chromium is only there inside a test");
-      const page = await openPage(browser, url, width);
+      const page = await openPage(browser, url, width, beforeLoad);
       onTestFinished(() => page.context.close());
       return page;
     },
