@@ -51,3 +51,17 @@ describe("the old server's demo through wrangler dev", () => {
     expect(old.status).toBe(301);
   });
 });
+
+describe("closing a room's socket through wrangler dev", () => {
+  it.each([
+    ["text", false],
+    ["JSON", true],
+  ])("answers a %s client's close frame with its own code and reason at once", async (_framing, json) => {
+    const client = await openNodeSocket(wsUrl(server, "/chat?name=leaving&history=0"), { json });
+    await client.next();
+    const started = Date.now();
+    client.close(1000, "bye");
+    expect(await client.closed(3_000)).toEqual({ code: 1000, reason: "bye" });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});

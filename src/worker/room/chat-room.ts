@@ -47,10 +47,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override webSocketClose(socket: WebSocket, code: number, reason: string): void {
-    // The runtime has already answered the close frame itself (web_socket_auto_reply_to_close,
-    // on since the 2026-04-07 compatibility date), so there is nothing left to close here.
     const session = this.#room.sessionOf(socket);
     if (session !== undefined) this.#room.remove(session, code, reason);
+    answerClose(socket, code, reason);
   }
 
   override webSocketError(socket: WebSocket): void {
@@ -104,5 +103,22 @@ export class ChatRoom extends DurableObject<Env> {
   #named(room: string): Room {
     this.#room.learnName(room);
     return this.#room;
+  }
+}
+
+/** Codes a close frame may not carry (RFC 6455 §7.4.1): they only describe a close that had none. */
+const RESERVED_CLOSE_CODES: ReadonlySet<number> = new Set([1005, 1006, 1015]);
+
+/**
+ * Completes the closing handshake of a hibernatable socket. The compatibility flag that makes
+ * the runtime answer a close frame by itself covers sockets taken with `accept()` only; one
+ * taken with `ctx.acceptWebSocket()` must be answered here, or its client waits for a reply
+ * that never comes and ends with 1006 seconds later.
+ */
+function answerClose(socket: WebSocket, code: number, reason: string): void {
+  try {
+    socket.close(RESERVED_CLOSE_CODES.has(code) ? 1000 : code, reason);
+  } catch {
+    // Already closed: nothing to answer.
   }
 }
