@@ -7,7 +7,7 @@
 import { createInterface } from "node:readline";
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
 import { secondsUntil } from "../client/backoff.ts";
-import { helpLines, parseInput } from "../client/commands.ts";
+import { helpLines, isMessageDraft, parseInput } from "../client/commands.ts";
 import { TypingNames, typingText } from "../client/typing-names.ts";
 import { describeSettings, TRUNCATED_NOTE } from "../shared/frames.ts";
 import type { ChatMessage } from "../shared/protocol.ts";
@@ -159,8 +159,7 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
 
     // Typing a message (not a command) tells the others, at most every 2 s (the core throttles).
     io.input.on("keypress", () => {
-      if (/^\s*$|^\/(?!\/)/.test(rl.line)) return;
-      connection.typing();
+      if (isMessageDraft(rl.line)) connection.typing();
     });
 
     rl.on("line", (line) => {

@@ -279,3 +279,8 @@ function minutesText(minutes: number): string {
 function problem(message: string): CommandAction {
   return { kind: "problem", message };
 }
+
+/** Whether a half-typed `input` is a message (so the others may hear that this person types), not a command or nothing. */
+export function isMessageDraft(input: string): boolean {
+  return input.trim() !== "" && (!input.startsWith("/") || input.startsWith("//"));
+}

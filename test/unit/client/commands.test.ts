@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { COMMANDS, DEFAULT_BAN_MINUTES, helpLines, parseInput, splitWords } from "../../../src/client/commands.ts";
+import {
+  COMMANDS,
+  DEFAULT_BAN_MINUTES,
+  helpLines,
+  isMessageDraft,
+  parseInput,
+  splitWords,
+} from "../../../src/client/commands.ts";
 
 const onPage = (input: string) => parseInput(input, "page");
 const inTerminal = (input: string) => parseInput(input, "terminal");
@@ -149,5 +156,14 @@ describe("help and word splitting", () => {
 
   test("splits at white space, keeping quoted words whole", () => {
     expect(splitWords('  /ban  "Anna  Lee"\t5 why ')).toEqual({ ok: true, value: ["/ban", "Anna  Lee", "5", "why"] });
+  });
+});
+
+describe("isMessageDraft", () => {
+  test("a half-typed message counts as typing; a command or a blank field does not", () => {
+    expect(isMessageDraft("hel")).toBe(true);
+    expect(isMessageDraft("//sla")).toBe(true);
+    expect(isMessageDraft("/ki")).toBe(false);
+    expect(isMessageDraft("   ")).toBe(false);
   });
 });
