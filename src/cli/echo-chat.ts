@@ -4,13 +4,13 @@
 
 import { createInterface } from "node:readline";
 import type WebSocket from "ws";
+import { parseInput } from "../client/commands.ts";
 import { socketUrl } from "../client/socket-url.ts";
 import { closeOutcome, ExitCode, type ExitStatus } from "./exit-code.ts";
 import { paint, printable } from "./format.ts";
 import type { Io } from "./io.ts";
 import { NodeSocketOpener } from "./node-socket.ts";
 import { PromptScreen } from "./prompt-screen.ts";
-import { parseEntry } from "./terminal-commands.ts";
 
 /** Runs the echo client; resolves with the exit status. */
 export function runEcho(baseUrl: string, interactive: boolean, io: Io): Promise<ExitStatus> {
@@ -39,7 +39,7 @@ export function runEcho(baseUrl: string, interactive: boolean, io: Io): Promise<
         if (finished) return;
         if (interactive) {
           screen!.eraseEntered(line);
-          const entry = parseEntry(line);
+          const entry = parseInput(line, "terminal");
           if (entry.kind === "quit") return finish(ExitCode.ok);
           if (entry.kind === "help")
             screen!.print("-- every line you type is sent to /echo and printed when it comes back; /quit leaves");

@@ -1,7 +1,8 @@
 // The client for scripts: standard input is not a terminal. Every non-blank input line is sent
-// (the connection core paces them to the room's limits and resends after a reconnect without
-// duplicates), what the room relays is printed as the text framing's lines, and the process
-// ends once input has ended and every line sent has come back from the room.
+// (the connection core paces them to the room's limits, waits out slow mode unless this session
+// is a moderator, and resends after a reconnect without duplicates), what the room relays is
+// printed as the text framing's lines, and the process ends once input has ended and every
+// line sent has come back from the room.
 
 import { createInterface } from "node:readline";
 import { ChatConnection } from "../client/chat-connection.ts";
@@ -43,6 +44,10 @@ export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
     let finished = false;
     let paused = false;
     let lineNumber = 0;
+    // Replayed events get no lines of their own in the text framing (deletions among them).
+    let live = false;
+    // Whose message each id was, to word a deletion as the text framing does.
+    const authors = new Map<number, string>();
     // Which input line each unacknowledged message came from, to name it if the room refuses it.
     const lineOf = new Map<string, number>();
 
@@ -53,6 +58,7 @@ export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
       history: options.history,
       token: options.token,
       openSocket: sockets.open,
+      paceSlowMode: true,
       events: {
         unreachable: (detail) => finish(ExitCode.failed, `${detail}: ${sockets.lastError ?? "no answer"}`),
         state: (state) => {
@@ -68,6 +74,8 @@ export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
           }
         },
         welcome: (welcome, resumed) => {
+          live = false;
+          queueMicrotask(() => (live = true));
           if (resumed) {
             report("reconnected");
             return;
@@ -84,8 +92,18 @@ export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
         },
         message: (message, mine) => {
           if (mine && message.ref) lineOf.delete(message.ref);
+          authors.set(message.id, message.name);
           print(message);
         },
+        deleted: (event) => {
+          const author = authors.get(event.target);
+          if (live && outputOpen) {
+            io.output.write(
+              `${author === undefined ? `message ${event.target}` : `a message from ${show(author)}`} was deleted\n`,
+            );
+          }
+        },
+        settings: (settings) => print(settings),
         join: (join) => print(join),
         leave: (leave) => print(leave),
         error: (error) => {

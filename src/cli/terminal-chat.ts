@@ -1,12 +1,15 @@
 // The interactive client: a person at a terminal. History, then live messages with a colour per
-// name, join and leave notices, the connection's state in the prompt, and `/who`, `/help`,
-// `/quit`. The prompt stays on the bottom line (see prompt-screen.ts); sending, resuming and
-// pacing are the shared connection core's job.
+// name, join and leave notices, deletions and setting changes, the connection's state and who
+// is typing in the prompt, and the commands of the shared table (src/client/commands.ts). The
+// prompt stays on the bottom line (see prompt-screen.ts); sending, resuming and pacing are the
+// shared connection core's job.
 
 import { createInterface } from "node:readline";
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
 import { secondsUntil } from "../client/backoff.ts";
-import { TRUNCATED_NOTE } from "../shared/frames.ts";
+import { helpLines, isMessageDraft, parseInput } from "../client/commands.ts";
+import { TypingNames, typingText } from "../client/typing-names.ts";
+import { describeSettings, TRUNCATED_NOTE } from "../shared/frames.ts";
 import type { ChatMessage } from "../shared/protocol.ts";
 import { checkText } from "../shared/rules.ts";
 import type { CliOptions } from "./args.ts";
@@ -15,7 +18,6 @@ import { clock, nameColour, paint, printable } from "./format.ts";
 import type { Io } from "./io.ts";
 import { NodeSocketOpener } from "./node-socket.ts";
 import { PromptScreen } from "./prompt-screen.ts";
-import { parseEntry, TERMINAL_HELP } from "./terminal-commands.ts";
 
 /** How long leaving waits for messages still on their way to the room. */
 const QUIT_GRACE_MS = 5_000;
@@ -35,6 +37,11 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
     let finished = false;
     let quitting: ReturnType<typeof setTimeout> | null = null;
     let countdown: ReturnType<typeof setInterval> | null = null;
+    let showIds = false;
+    const typing = new TypingNames();
+    let typingTimer: ReturnType<typeof setTimeout> | null = null;
+    // Whose message each id was, so that a deletion can say whose message went.
+    const authors = new Map<number, string>();
 
     const connection = new ChatConnection({
       url: options.url,
@@ -55,18 +62,40 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
           if (welcome.truncated) note(TRUNCATED_NOTE.replace(/^note: /, ""));
           // Said after the replayed messages, which the core delivers right after this callback
           // returns, in the same turn: a microtask runs after them.
-          queueMicrotask(() =>
+          queueMicrotask(() => {
             note(
               resumed
                 ? `back in room ${welcome.room}; ${who}`
                 : `joined room ${welcome.room} as ${showName(welcome.you, true)}; ${who}`,
-            ),
-          );
+            );
+            const { slowMode, readOnly } = welcome.settings;
+            const moderator = welcome.role === "moderator";
+            if (slowMode > 0 || readOnly || moderator) {
+              note(`${describeSettings(welcome.settings)}${moderator ? "; you are a moderator (/help)" : ""}`);
+            }
+          });
         },
-        message: (message, mine) => screen.print(formatMessage(message, mine)),
+        message: (message, mine) => {
+          authors.set(message.id, message.name);
+          if (typing.stopped(message.name)) updatePrompt();
+          screen.print(formatMessage(message, mine));
+        },
+        deleted: (event) => {
+          const author = authors.get(event.target);
+          const whose = author === undefined ? `message ${event.target}` : `a message from ${showName(author)}`;
+          note(`${whose} was deleted${showIds ? ` (#${event.target})` : ""} by ${showName(event.name)}`);
+        },
+        settings: (settings) => note(`${describeSettings(settings)} (set by ${showName(settings.name)})`),
+        typing: (event) => {
+          typing.typing(event.name, Date.now());
+          updatePrompt();
+        },
         join: (join) => note(`${showName(join.name)} joined the chat (${join.online} online)`),
-        leave: (leave) => note(`${showName(leave.name)} left the chat (${leave.online} online)`),
-        error: (error) => screen.print(paint(`error: ${printable(error.message)}`, 31, colour)),
+        leave: (leave) => {
+          if (!leave.stillOnline && typing.stopped(leave.name)) updatePrompt();
+          note(`${showName(leave.name)} left the chat (${leave.online} online)`);
+        },
+        error: (error) => showError(error.message),
         pending: (pending) => {
           updatePrompt();
           if (quitting && pending.length === 0) finish(ExitCode.ok);
@@ -75,11 +104,19 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
     });
 
     function formatMessage(message: ChatMessage, mine: boolean): string {
+      const id = showIds ? `${dim(`#${message.id}`)} ` : "";
+      const head = `${dim(clock(message.at))} ${id}${showName(message.name, mine)}:`;
+      // A tombstone from the history: its text is gone.
+      if (message.deleted) return `${head} ${dim("(message deleted)")}`;
       // Continuation lines of a multi-line message are indented past the time, so they read as one.
       const [first = "", ...rest] = printable(message.text).split("\n");
-      const lines = [`${dim(clock(message.at))} ${showName(message.name, mine)}: ${first}`];
+      const lines = [`${head} ${first}`];
       for (const line of rest) lines.push(`      ${line}`);
       return lines.join("\n");
+    }
+
+    function showError(message: string): void {
+      screen.print(paint(`error: ${printable(message)}`, 31, colour));
     }
 
     function updatePrompt(): void {
@@ -90,6 +127,15 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
         parts.push(`offline, retry in ${secondsUntil(state.retryAt)} s`);
       } else if (state.kind !== "connected") parts.push(state.kind);
       if (state.kind !== "connected" && queued > 0) parts.push(`${queued} queued`);
+      if (state.kind === "connected") {
+        const now = Date.now();
+        const names = typing.names(now);
+        if (names.length > 0) parts.push(printable(typingText(names)));
+        // Redrawn when the next name expires, so that it goes without anyone else doing anything.
+        if (typingTimer !== null) clearTimeout(typingTimer);
+        const next = typing.nextChange(now);
+        typingTimer = next === null ? null : setTimeout(updatePrompt, next + 10);
+      }
       const label = parts.length > 0 ? `[${parts.join(", ")}] ` : "";
       screen.setPrompt(`${paint(label, 33, colour)}${paint(options.room, 1, colour)}> `);
     }
@@ -111,18 +157,22 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
       }
     }
 
+    // Typing a message (not a command) tells the others, at most every 2 s (the core throttles).
+    io.input.on("keypress", () => {
+      if (isMessageDraft(rl.line)) connection.typing();
+    });
+
     rl.on("line", (line) => {
       screen.eraseEntered(line);
-      const entry = parseEntry(line);
+      const entry = parseInput(line, "terminal");
       switch (entry.kind) {
         case "blank":
           break;
         case "send": {
           const refusal = connection.limits ? checkText(entry.text, connection.limits.messageBytes) : null;
           // Refused here rather than by the room, so it never sits in the outbox while offline.
-          if (refusal) {
-            screen.print(paint(`error: ${refusal.message}; not sent`, 31, colour));
-          } else connection.send(entry.text);
+          if (refusal) showError(`${refusal.message}; not sent`);
+          else connection.send(entry.text);
           break;
         }
         case "who": {
@@ -131,14 +181,24 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
           note(`${prefix}${online.length} online: ${online.map((name) => showName(name)).join(", ")}`);
           break;
         }
+        case "moderate": {
+          const sent = connection.moderate(entry.request);
+          if (sent.ok) note(entry.done);
+          else showError(`${sent.reason}; nothing was done`);
+          break;
+        }
+        case "ids":
+          showIds = entry.on;
+          note(entry.on ? "messages now show their numbers (#12), for /delete" : "message numbers are hidden");
+          break;
         case "help":
-          screen.print(TERMINAL_HELP);
+          screen.print(helpLines("terminal").join("\n"));
           break;
         case "quit":
           quit();
           break;
-        case "unknown":
-          note(`${entry.command} is not a command; /help lists them`);
+        case "problem":
+          showError(entry.message);
           break;
       }
       if (!finished) screen.show();
@@ -170,6 +230,7 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
       finished = true;
       if (quitting) clearTimeout(quitting);
       if (countdown) clearInterval(countdown);
+      if (typingTimer) clearTimeout(typingTimer);
       screen.hide();
       connection.stop();
       rl.close();

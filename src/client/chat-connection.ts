@@ -1,8 +1,8 @@
 // The reconnecting JSON-framing client shared by the browser page and the terminal client.
 // It owns what makes a chat client trustworthy: resume with `since` so nothing is missed or
 // shown twice, an outbox whose messages carry a `ref` so a resend never duplicates, pacing
-// to the room's limits, heartbeats, and jittered backoff. It knows no DOM and no Node API:
-// the caller hands it a way to open a socket.
+// to the room's limits (sender.ts), heartbeats, and jittered backoff. It knows no DOM and no
+// Node API: the caller hands it a way to open a socket.
 
 import {
   FINAL_CLOSE_CODES,
@@ -10,24 +10,28 @@ import {
   PATIENCE_CLOSE_CODES,
   CloseCode,
   type ChatMessage,
-  type ClientMessage,
   type ErrorMessage,
+  type Role,
   type RoomLimits,
+  type RoomSettings,
   type ServerMessage,
   type StoredEvent,
   type WelcomeMessage,
 } from "../shared/protocol.ts";
 import { parseServerFrame } from "../shared/frames.ts";
-import { fullBucket, waitForTokens, type Bucket } from "../shared/token-bucket.ts";
 import { reconnectDelay } from "./backoff.ts";
 import { Heartbeat } from "./heartbeat.ts";
-import { Outbox, randomRef, type PendingMessage } from "./outbox.ts";
-import { SOCKET_OPEN, type SocketLike } from "./socket-like.ts";
+import { OnlineNames } from "./online-names.ts";
+import type { PendingMessage } from "./outbox.ts";
+import { Sender, type ModerationRequest, type SendOutcome } from "./sender.ts";
+import type { SocketLike } from "./socket-like.ts";
+import { Timers } from "./timers.ts";
 import { roomSocketUrl } from "./socket-url.ts";
 
 import type { ChatConnectionEvents, ChatConnectionOptions, ConnectionState } from "./connection-types.ts";
 
 export type { ChatConnectionEvents, ChatConnectionOptions, ConnectionState, PendingMessage, SocketLike };
+export type { ModerationRequest, SendOutcome };
 
 /** A chat session that survives disconnects: see the file comment. */
 export class ChatConnection {
@@ -36,6 +40,8 @@ export class ChatConnection {
   #you = "";
   #lastId = 0;
   #limits: RoomLimits | null = null;
+  #settings: RoomSettings = { slowMode: 0, readOnly: false };
+  #identity: { user?: string; role?: Role } = {};
   #socket: SocketLike | null = null;
   /** The `since` the current socket resumed from; null for a first join. */
   #resumedFrom: number | null = null;
@@ -43,17 +49,16 @@ export class ChatConnection {
   #attempt = 0;
   #welcomed = false;
   #everOpened = false;
-  #online = new Set<string>();
-  readonly #outbox = new Outbox();
-  /** Mirrors the room's per-session limit, so that a burst waits instead of being refused. */
-  #pacer: Bucket | null = null;
+  readonly #online = new OnlineNames();
+  readonly #sender: Sender;
   readonly #heartbeat = new Heartbeat();
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #timers = new Timers();
   #stopped = false;
 
   constructor(options: ChatConnectionOptions) {
     this.options = options;
     this.events = options.events ?? {};
+    this.#sender = new Sender({ ...options, later: (ms, run) => this.#later(ms, run) });
   }
 
   /** The name the room gave this session (the server may pick a guest name); empty before the first welcome. */
@@ -71,6 +76,16 @@ export class ChatConnection {
     return this.#limits;
   }
 
+  /** The room's moderation settings, from the latest welcome or settings event. */
+  get settings(): RoomSettings {
+    return { ...this.#settings };
+  }
+
+  /** The verified user id and role the room gave this session; empty for a guest. */
+  get identity(): { user?: string; role?: Role } {
+    return { ...this.#identity };
+  }
+
   /** The connection's current state. */
   get state(): ConnectionState {
     return this.#state;
@@ -78,12 +93,12 @@ export class ChatConnection {
 
   /** Everyone in the room, each name once, sorted. */
   get online(): string[] {
-    return [...this.#online].sort((a, b) => a.localeCompare(b));
+    return this.#online.sorted;
   }
 
   /** Messages sent but not yet acknowledged by the room, oldest first. */
   get pending(): PendingMessage[] {
-    return this.#outbox.pending;
+    return this.#sender.pending;
   }
 
   /** Opens the first connection. */
@@ -94,17 +109,24 @@ export class ChatConnection {
 
   /** Queues `text`; it is sent now if connected, else once the connection is back. Returns its ref. */
   send(text: string): string {
-    const ref = randomRef(this.options.random);
-    this.#outbox.add(ref, text);
+    const ref = this.#sender.queue(text);
     this.events.pending?.(this.pending);
-    this.#flush();
     return ref;
+  }
+
+  /** Says this person is typing: at most once per TYPING_INTERVAL_MS, and only while connected (see Sender). */
+  typing(): boolean {
+    return this.#sender.typing();
+  }
+
+  /** Sends a moderation request if connected; refused, not queued, while offline. Its refusals arrive as `error` events. */
+  moderate(request: ModerationRequest): SendOutcome {
+    return this.#sender.moderate(request);
   }
 
   /** Closes for good: no reconnect follows. */
   stop(code: number = CloseCode.normal, reason = "bye"): void {
     this.#stopped = true;
-    for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#heartbeat.stop();
     this.#socket?.close(code, reason);
@@ -146,6 +168,7 @@ export class ChatConnection {
     const socket = this.#socket;
     this.#socket = null;
     if (socket !== null) socket.onclose = socket.onmessage = null;
+    this.#sender.detach();
     this.#heartbeat.stop();
     if (this.#stopped) return;
     if (!opened && !this.#everOpened && code === 1006) {
@@ -171,33 +194,26 @@ export class ChatConnection {
       case "welcome":
         return this.#welcome(message);
       case "message":
-        this.#deliver(message);
-        // An acknowledgement may be what the next queued message waits for (see #flush).
-        this.#flush();
-        return;
+        return this.#deliver(message);
       case "join":
-        this.#online.add(message.name);
-        this.events.join?.(message);
-        return;
+        this.#online.apply(message);
+        return this.events.join?.(message);
       case "leave":
-        if (!message.stillOnline) this.#online.delete(message.name);
-        this.events.leave?.(message);
-        return;
+        this.#online.apply(message);
+        return this.events.leave?.(message);
       case "delete":
         return this.#stored(message);
       case "error":
         return this.#refused(message);
       case "settings":
-        this.events.settings?.(message);
-        return;
+        this.#settings = { slowMode: message.slowMode, readOnly: message.readOnly };
+        this.#sender.settingsChanged(this.#settings);
+        return this.events.settings?.(message);
       case "typing":
-        this.events.typing?.(message);
-        return;
+        return this.events.typing?.(message);
       case "presence":
-        for (const name of message.joined) this.#online.add(name);
-        for (const name of message.left) this.#online.delete(name);
-        this.events.presence?.(message);
-        return;
+        this.#online.apply(message);
+        return this.events.presence?.(message);
       case "pong":
         return;
     }
@@ -223,29 +239,24 @@ export class ChatConnection {
     this.#attempt = 0;
     this.#you = message.you;
     this.#limits = message.limits;
-    this.#pacer = fullBucket(message.limits.burst, Date.now());
-    this.#online = new Set(message.online);
+    this.#settings = { ...message.settings };
+    this.#identity = message.user === undefined ? {} : { user: message.user, role: message.role ?? "member" };
+    this.#online.reset(message.online);
     this.#setState({ kind: "connected" });
     this.events.welcome?.(message, resumed);
     for (const stored of message.history) this.#stored(stored);
     // Resume from the room's newest id even when nothing was replayed (history=0).
     this.#lastId = Math.max(this.#lastId, message.lastMessageId);
-    // Whatever the room had not acknowledged goes again; its ref makes a repeat harmless.
-    this.#outbox.resendAll();
     this.#heartbeat.start(socket, () => {
       socket.close(CloseCode.normal, "no answer to pings");
       if (this.#socket === socket) this.#lost(1006, "no answer to pings", true);
     });
-    this.#flush();
+    this.#sender.attach(socket, message.limits, this.#settings, this.#identity.role === "moderator");
   }
 
-  /**
-   * The room's newest id is below the `since` this socket resumed from: its storage was reset
-   * (a new local state folder, a recreated object) and it numbers from 1 again. Its replay after
-   * `since` is empty, so its messages 1..lastMessageId would never be shown: join again from
-   * the start. The new socket opens once this one has closed, so that the others see this
-   * session leave before it comes back rather than the other way round.
-   */
+  // The room's newest id is below our `since`: its storage was reset and it numbers from 1
+  // again, so its replay after `since` would hide messages 1..lastMessageId. Join again from the
+  // start, once this socket has closed, so that the others see us leave before we come back.
   #rejoinFromStart(socket: SocketLike): void {
     this.#lastId = 0;
     socket.onmessage = null;
@@ -258,24 +269,17 @@ export class ChatConnection {
   }
 
   #refused(error: ErrorMessage): void {
-    if (error.code === "rate_limited" && error.ref && this.#outbox.has(error.ref)) {
-      // Refused for pace, not content: try again after a moment. Several refusals in a row
-      // (a busy room) arrive oldest first, so each goes back in send order, not to the front.
-      this.#outbox.retry(error.ref);
-      this.#later(1000 / (this.#limits?.perSecond ?? 1), () => this.#flush());
-      return;
-    }
+    if (this.#sender.retryIfPaced(error)) return;
     // The error first: a caller that finishes once nothing is pending must know of it.
-    const settled = error.ref !== undefined && this.#outbox.settle(error.ref);
+    const settled = error.ref !== undefined && this.#sender.settle(error.ref, false);
     this.events.error?.(error);
     if (settled) this.events.pending?.(this.pending);
-    this.#flush();
   }
 
   #deliver(message: ChatMessage): void {
     // Settled even when already seen: a resend can be acknowledged with a copy this client
     // showed before it went away, and the outbox must not wait for it forever.
-    const mine = message.ref !== undefined && this.#outbox.settle(message.ref);
+    const mine = message.ref !== undefined && this.#sender.settle(message.ref, true);
     if (message.id > this.#lastId) {
       this.#lastId = message.id;
       this.events.message?.(message, mine);
@@ -283,28 +287,8 @@ export class ChatConnection {
     if (mine) this.events.pending?.(this.pending);
   }
 
-  #flush(): void {
-    const socket = this.#socket;
-    if (!socket || socket.readyState !== SOCKET_OPEN || !this.#welcomed || !this.#pacer) return;
-    // The acknowledgement of each message calls #flush again for the next (see Outbox.next).
-    for (let next = this.#outbox.next(); next !== null; next = this.#outbox.next()) {
-      const { burst: capacity, perSecond } = this.#limits ?? { burst: 1, perSecond: 1 };
-      const wait = waitForTokens(this.#pacer, 1, { capacity, perSecond }, Date.now());
-      if (wait > 0) {
-        this.#later(wait, () => this.#flush());
-        return;
-      }
-      this.#outbox.sent(next.ref);
-      socket.send(JSON.stringify({ type: "message", text: next.text, ref: next.ref } satisfies ClientMessage));
-    }
-  }
-
   #later(ms: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (!this.#stopped) run();
-    }, ms);
-    this.#timers.add(timer);
+    this.#timers.later(ms, () => this.#stopped || run());
   }
 
   #setState(state: ConnectionState): void {

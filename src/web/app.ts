@@ -6,16 +6,22 @@
 // guest joining, and leaving again, to everyone in the room at every visit.
 
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
+import { parseInput } from "../client/commands.ts";
+import { describeSettings } from "../shared/frames.ts";
 import { CloseCode, DEFAULT_HISTORY } from "../shared/protocol.ts";
 import { checkName, isRoomName, utf8Length } from "../shared/rules.ts";
 import { openBrowserSocket } from "./browser-socket.ts";
 import { ChatView } from "./chat-view.ts";
 import { Countdown } from "./countdown.ts";
-import { byId, recall, remember, wireComposer } from "./dom.ts";
+import { Composer } from "./composer.ts";
+import { byId, recall, remember } from "./dom.ts";
 import { OwnRefs } from "./own-refs.ts";
+import { runPageCommand } from "./page-commands.ts";
 import { addressOfRoom, roomFromAddress } from "./room-address.ts";
+import { refusalSentence, settingsSentence } from "./room-rules.ts";
 import { refusalText, SignIn } from "./sign-in.ts";
 import { statusLine } from "./status-text.ts";
+import { TypingLine } from "./typing-line.ts";
 
 const NAME_KEY = "edge-chat.name";
 
@@ -26,9 +32,6 @@ const joinProblem = byId("join-problem", HTMLElement);
 const joinButton = byId("join-button", HTMLButtonElement);
 const joinChoice = byId("join-choice", HTMLElement);
 const joinAsGuest = byId("join-guest", HTMLButtonElement);
-const composer = byId("composer", HTMLFormElement);
-const messageField = byId("message", HTMLTextAreaElement);
-const composerHint = byId("composer-hint", HTMLElement);
 const copyLink = byId("copy-link", HTMLButtonElement);
 const view = new ChatView({
   log: byId("log", HTMLElement),
@@ -36,11 +39,13 @@ const view = new ChatView({
   onlineCount: byId("online-count", HTMLElement),
   roomTitle: byId("room-title", HTMLElement),
   status: byId("status", HTMLElement),
+  typing: byId("typing", HTMLElement),
 });
+const typingLine = new TypingLine((text) => view.typing(text));
 const ownRefs = new OwnRefs();
 // First, before anything can copy the address: a sign-in link's token leaves it at once.
 const signIn = new SignIn(nameField);
-const defaultHint = composerHint.textContent ?? "";
+const composer = new Composer(send, () => connection?.typing());
 
 let connection: ChatConnection | null = null;
 let joined = { room: "", name: "" };
@@ -59,6 +64,8 @@ function join(room: string, name: string): void {
   unread = 0;
   updateTitle();
   view.reset(room);
+  typingLine.clear();
+  composer.showRules({ slowMode: 0, readOnly: false }, false);
   if (unsent > 0) {
     // They were sent under the old room and name, so they are not carried over; say so rather than lose them quietly.
     view.notice(
@@ -90,9 +97,17 @@ function join(room: string, name: string): void {
           remember(NAME_KEY, welcome.you);
         }
         view.online(current.online, current.you);
+        const { user, role } = welcome;
+        // Moderators delete any message, verified authors their own (SPEC.md "Moderation").
+        view.deleteRules = {
+          mayDelete: (message) => role === "moderator" || (user !== undefined && message.user === user),
+          delete: (id) => deleteMessage(current, id),
+        };
+        composer.showRules(welcome.settings, role === "moderator");
       },
       message: (message, mine) => {
         if (current !== connection) return;
+        typingLine.stopped(message.name);
         view.message(message, mine || ownRefs.has(message.ref));
         if (document.hidden) {
           unread++;
@@ -106,14 +121,22 @@ function join(room: string, name: string): void {
       },
       leave: (event) => {
         if (current !== connection) return;
+        if (!event.stillOnline) typingLine.stopped(event.name);
         view.notice(`${event.name} left`, "leave", event.at);
         view.online(current.online, current.you);
       },
       error: (error) => {
         if (current !== connection) return;
         if (error.ref === undefined || !view.refused(error.ref, error.message)) {
-          view.notice(`The room refused a message: ${error.message}`, "error");
+          view.notice(refusalSentence(error), "error");
         }
+      },
+      deleted: (event) => current === connection && view.deleted(event.target),
+      typing: (event) => current === connection && typingLine.typing(event.name),
+      settings: (event) => {
+        if (current !== connection) return;
+        view.notice(settingsSentence(describeSettings(event), event.name), "info");
+        composer.showRules(event, current.identity.role === "moderator");
       },
     },
   });
@@ -135,6 +158,8 @@ function showState(state: ConnectionState): void {
     });
   } else draw(Date.now());
   view.pendingNote(state.kind === "connected" ? "sending…" : "waiting for the connection");
+  // Typing frames stop with the connection; names shown from before would linger.
+  if (state.kind !== "connected") typingLine.clear();
   if (state.kind === "closed" && state.code !== CloseCode.normal) {
     const refused = refusalText(state.code, state.reason, joined.room);
     signIn.closed(state.code);
@@ -174,7 +199,7 @@ function joinFromFields(): void {
   if (room !== roomFromAddress(location)) history.pushState(null, "", addressOfRoom(room));
   const stillHere = connection !== null && connection.state.kind !== "closed";
   if (!stillHere || room !== joined.room || name !== joined.name) join(room, name);
-  messageField.focus();
+  composer.field.focus();
 }
 
 /** A first visit: shows the room and how to join it, and waits for the person to choose. */
@@ -186,35 +211,44 @@ function awaitChoice(): void {
   nameField.focus();
 }
 
+/** The Delete button of message `id` was pressed on `on`'s page. */
+function deleteMessage(on: ChatConnection, id: number): void {
+  const sent = on.moderate({ type: "delete", target: id });
+  if (!sent.ok) view.notice(`The message was not deleted: ${sent.reason}.`, "error");
+  // The button goes with the message's text; keep the keyboard somewhere useful.
+  composer.field.disabled ? view.elements.log.focus() : composer.field.focus();
+}
+
 function send(): void {
-  const text = messageField.value;
+  const text = composer.field.value;
   if (text.trim() === "") return;
+  const action = parseInput(text, "page");
   if (connection === null) {
     // Kept in the field: it goes once the person has joined and presses Enter again.
-    composerHint.textContent = "Join the room first: choose a name above and press Join, or join as a guest.";
-    composerHint.dataset.tone = "problem";
+    composer.problem("Join the room first: choose a name above and press Join, or join as a guest.");
     return;
   }
   if (connection.state.kind === "closed") {
-    composerHint.textContent = "Not connected to a room: fix the name or room above and press Enter.";
+    composer.problem("Not connected to a room: fix the name or room above and press Enter.");
+    return;
+  }
+  if (action.kind !== "send") {
+    const outcome = runPageCommand(action, connection, view);
+    if (outcome.clear) composer.field.value = "";
+    if (outcome.problem === undefined) composer.resetHint();
+    else composer.problem(outcome.problem);
     return;
   }
   const limit = connection.limits?.messageBytes;
-  if (limit !== undefined && utf8Length(text, limit) > limit) {
-    composerHint.textContent = `That message is over ${limit} bytes; shorten it or split it in two.`;
-    composerHint.dataset.tone = "problem";
+  if (limit !== undefined && utf8Length(action.text, limit) > limit) {
+    composer.problem(`That message is over ${limit} bytes; shorten it or split it in two.`);
     return;
   }
-  const ref = connection.send(text);
+  const ref = connection.send(action.text);
   ownRefs.add(ref);
-  view.pending(ref, connection.you || joined.name || "you", text);
-  messageField.value = "";
-  resetHint();
-}
-
-function resetHint(): void {
-  composerHint.textContent = defaultHint;
-  delete composerHint.dataset.tone;
+  view.pending(ref, connection.you || joined.name || "you", action.text);
+  composer.field.value = "";
+  composer.resetHint();
 }
 
 function updateTitle(): void {
@@ -231,10 +265,6 @@ joinAsGuest.addEventListener("click", () => {
   nameField.value = "";
   joinFromFields();
 });
-
-wireComposer(composer, messageField, send);
-
-messageField.addEventListener("input", resetHint);
 
 copyLink.addEventListener("click", async () => {
   // The address is the invitation: anyone who opens it lands in this room.

@@ -1,5 +1,5 @@
-// Everything the chat page draws: the message log, notices, the pending outbox, the online list
-// and the status line. It knows nothing about sockets; app.ts feeds it what the connection reports.
+// Everything the chat page draws: the message log (deleted messages and Delete buttons
+// included), notices, the pending outbox, the online list, who is typing and the status line. It knows nothing about sockets; app.ts feeds it what the connection reports.
 
 import type { ChatMessage } from "../shared/protocol.ts";
 import { avatar, element } from "./dom.ts";
@@ -12,10 +12,23 @@ export interface ChatViewElements {
   onlineCount: HTMLElement;
   roomTitle: HTMLElement;
   status: HTMLElement;
+  /** "NAME is typing…", under the log. */
+  typing: HTMLElement;
 }
 
+/** What the view is told about who may delete what, and where a Delete press goes. */
+export interface DeleteRules {
+  /** Whether this person may delete `message`. */
+  mayDelete(message: ChatMessage): boolean;
+  /** The Delete button of message `id` was pressed. */
+  delete(id: number): void;
+}
+
+/** The text a deleted message's bubble shows instead of its text. */
+export const DELETED_TEXT = "message deleted";
+
 /** The kinds of one-line notices in the log. */
-export type NoticeKind = "join" | "leave" | "info" | "error";
+export type NoticeKind = "join" | "leave" | "info" | "error" | "help";
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "medium" });
@@ -32,6 +45,8 @@ export class ChatView {
   #pendingNote = "sending…";
   #lastDay = "";
   #empty: HTMLElement | null = null;
+  /** Who may delete what; set by app.ts once the room has said who this person is. */
+  deleteRules: DeleteRules | null = null;
 
   constructor(elements: ChatViewElements) {
     this.elements = elements;
@@ -48,6 +63,7 @@ export class ChatView {
     this.#pending.clear();
     this.#lastDay = "";
     this.elements.roomTitle.textContent = room;
+    this.typing("");
     this.#empty = element("p", "empty", text);
     this.elements.log.append(this.#empty);
     this.online([], "");
@@ -62,8 +78,27 @@ export class ChatView {
     }
     const item = this.#bubble(message.name, message.text, mine);
     item.dataset.id = String(message.id);
-    item.querySelector(".meta")!.append(timeElement(message.at));
+    const meta = item.querySelector(".meta")!;
+    meta.append(timeElement(message.at));
+    if (message.deleted) this.#markDeleted(item);
+    else if (this.deleteRules?.mayDelete(message)) {
+      const button = element("button", "delete link", "Delete");
+      button.type = "button";
+      button.addEventListener("click", () => this.deleteRules?.delete(message.id));
+      meta.append(button);
+    }
     this.#insert(item, message.at, mine);
+  }
+
+  /** Message `id` was deleted: its text goes and "message deleted" stands in its place. */
+  deleted(id: number): void {
+    const item = this.elements.log.querySelector<HTMLElement>(`article[data-id="${id}"]`);
+    if (item !== null) this.#markDeleted(item);
+  }
+
+  /** Shows who else is typing ("bob is typing…"), or nothing. */
+  typing(text: string): void {
+    if (this.elements.typing.textContent !== text) this.elements.typing.textContent = text;
   }
 
   /** Shows an own message that the room has not acknowledged yet, below everything else. */
@@ -123,6 +158,12 @@ export class ChatView {
     this.elements.status.dataset.tone = line.tone;
     // Who is online is only known while connected; dim the last known list otherwise.
     this.elements.online.classList.toggle("stale", line.tone !== "ok");
+  }
+
+  #markDeleted(item: HTMLElement): void {
+    item.classList.add("deleted");
+    item.querySelector(".text")!.textContent = DELETED_TEXT;
+    item.querySelector(".delete")?.remove();
   }
 
   #bubble(name: string, text: string, mine: boolean): HTMLElement {

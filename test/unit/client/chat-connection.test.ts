@@ -227,6 +227,91 @@ describe("sending", () => {
   });
 });
 
+describe("typing and moderation", () => {
+  test("typing goes out only while connected, and at most once per interval", async () => {
+    const room = await scriptedRoom();
+    const { connection } = connect(room.url);
+    const visit = await room.nextVisit();
+    expect(connection.typing()).toBe(false);
+    visit.socket.send(JSON.stringify(welcome([], 0)));
+    await eventually("connected", () => connection.state.kind === "connected");
+    expect(connection.typing()).toBe(true);
+    expect(connection.typing()).toBe(false);
+    await eventually("the typing frame", () => visit.received.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(visit.received).toEqual([{ type: "typing" }]);
+  });
+
+  test("a moderation request goes out at once while connected, and is refused, not queued, while offline", async () => {
+    const room = await scriptedRoom();
+    const { connection } = connect(room.url);
+    const visit = await room.nextVisit();
+    expect(connection.moderate({ type: "kick", name: "bob" })).toEqual({
+      ok: false,
+      reason: "not connected to the room: try again once connected",
+    });
+    visit.socket.send(JSON.stringify({ ...welcome([], 0), user: "u-mod", role: "moderator" }));
+    await eventually("connected", () => connection.state.kind === "connected");
+    expect(connection.identity).toEqual({ user: "u-mod", role: "moderator" });
+    expect(connection.moderate({ type: "settings", slowMode: 30 })).toEqual({ ok: true });
+    await eventually("the settings frame", () => visit.received.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The kick asked for while offline never went.
+    expect(visit.received).toEqual([{ type: "settings", slowMode: 30 }]);
+  });
+
+  test("settings come from the welcome and follow settings events", async () => {
+    const room = await scriptedRoom();
+    const seen: number[] = [];
+    const { connection } = connect(room.url, { settings: (s) => seen.push(s.slowMode) });
+    const visit = await room.nextVisit();
+    visit.socket.send(JSON.stringify({ ...welcome([], 0), settings: { slowMode: 5, readOnly: true } }));
+    await eventually("connected", () => connection.state.kind === "connected");
+    expect(connection.settings).toEqual({ slowMode: 5, readOnly: true });
+    visit.socket.send(JSON.stringify({ type: "settings", slowMode: 0, readOnly: false, name: "mod" }));
+    await eventually("the settings event", () => seen.length === 1);
+    expect(connection.settings).toEqual({ slowMode: 0, readOnly: false });
+  });
+
+  test("pacing for slow mode waits that long after each acknowledged message before the next", async () => {
+    const room = await scriptedRoom();
+    const connection = new ChatConnection({
+      url: room.url,
+      room: "main",
+      name: "piper",
+      openSocket,
+      paceSlowMode: true,
+    });
+    connections.push(connection);
+    connection.start();
+    const visit = await room.nextVisit();
+    visit.socket.send(JSON.stringify({ ...welcome([], 0, "piper"), settings: { slowMode: 1, readOnly: false } }));
+    await eventually("connected", () => connection.state.kind === "connected");
+    const [a] = [connection.send("a"), connection.send("b")];
+    await eventually("a", () => visit.received.length === 1);
+    const ackedAt = Date.now();
+    visit.socket.send(JSON.stringify(message(1, "a", a)));
+    await eventually("b", () => visit.received.length === 2, 3_000);
+    expect(Date.now() - ackedAt).toBeGreaterThanOrEqual(950);
+    expect(visit.received.map((frame) => frame.text)).toEqual(["a", "b"]);
+  });
+
+  test("without pacing for slow mode, a slow_mode refusal is reported and the message settled", async () => {
+    const room = await scriptedRoom();
+    const errors: string[] = [];
+    const { connection } = connect(room.url, { error: (e) => errors.push(e.code) });
+    const visit = await room.nextVisit();
+    visit.socket.send(JSON.stringify(welcome([], 0)));
+    await eventually("connected", () => connection.state.kind === "connected");
+    const ref = connection.send("a");
+    await eventually("a", () => visit.received.length === 1);
+    visit.socket.send(JSON.stringify({ type: "error", code: "slow_mode", message: "wait 3 s", ref }));
+    await eventually("the refusal", () => errors.length === 1);
+    expect(errors).toEqual(["slow_mode"]);
+    expect(connection.pending).toEqual([]);
+  });
+});
+
 describe("closing", () => {
   test("a refused request is final: no reconnect, and the reason is kept", async () => {
     const room = await scriptedRoom();
