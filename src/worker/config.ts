@@ -10,7 +10,10 @@ export interface RoomConfig {
   maxBufferedBytes: number;
   rateBurst: number;
   ratePerSecond: number;
+  /** An optional fixed cap on deliveries per second; 0 for none (the room's measured capacity decides). */
   roomDeliveriesPerSecond: number;
+  /** The most work, in milliseconds, the room holds undelivered before it refuses messages. */
+  maxBacklogMs: number;
   /** Rooms of more sessions than this announce presence in summaries and relay no typing. */
   presenceLimit: number;
 }
@@ -24,11 +27,12 @@ export function readConfig(env: Env): RoomConfig {
       .filter((origin) => origin !== ""),
     historyLimit: positive(env.HISTORY_LIMIT, 1000),
     maxMessageBytes: positive(env.MAX_MESSAGE_BYTES, 4096),
-    maxSessions: positive(env.MAX_SESSIONS, 1000),
+    maxSessions: positive(env.MAX_SESSIONS, 100_000),
     maxBufferedBytes: positive(env.MAX_BUFFERED_BYTES, 4 * 1024 * 1024),
     rateBurst: positive(env.RATE_BURST, 20),
     ratePerSecond: positive(env.RATE_PER_SEC, 5),
-    roomDeliveriesPerSecond: positive(env.ROOM_DELIVERIES_PER_SEC, 5_000),
+    roomDeliveriesPerSecond: nonNegative(env.ROOM_DELIVERIES_PER_SEC, 0),
+    maxBacklogMs: positive(env.MAX_BACKLOG_MS, 2_000),
     presenceLimit: positive(env.PRESENCE_LIMIT, 100),
   };
 }
@@ -36,4 +40,9 @@ export function readConfig(env: Env): RoomConfig {
 function positive(raw: string | undefined, fallback: number): number {
   const value = Number(raw);
   return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function nonNegative(raw: string | undefined, fallback: number): number {
+  const value = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
 }

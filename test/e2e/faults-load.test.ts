@@ -157,15 +157,43 @@ describe("flood fairness", () => {
   );
 });
 
-describe("overload", () => {
+describe("bursts and overload, with the default configuration", () => {
+  it("takes a burst the room clears within MAX_BACKLOG_MS whole: 20 senders x 10 at once in a room of 200, twice", async () => {
+    const room = uniqueRoom("burst");
+    const sessions = await openMany(room, "member", 200);
+    const senders = sessions.slice(0, 20);
+    // Twice: the first burst is what teaches the room its cost per delivery; the second meets
+    // an allowance measured from it.
+    for (const round of ["first", "second"]) {
+      senders.forEach((sender, i) => {
+        for (let n = 0; n < 10; n++)
+          sender.sendJson({ type: "message", text: `${round}-${i}-${n}`, ref: `${round}-${i}-${n}` });
+      });
+      const count = (client: NodeTestSocket) =>
+        client.frames.filter((f) => typeof f.data === "string" && f.data.includes(`"ref":"${round}-`)).length;
+      await waitUntil(
+        `the ${round} burst's 200 messages at all 200 sessions`,
+        () => sessions.every((c) => count(c) === 200) || `${sessions.filter((c) => count(c) === 200).length} complete`,
+        30_000,
+      );
+      expect(refusals(senders, round)).toBe(0);
+      await sleep(1_000);
+    }
+  });
+
   it(
-    "refuses what the room cannot fan out, keeps what it accepts fast and its memory bounded, and is normal again within seconds",
+    "refuses a sustained offer beyond its fan-out instead of queueing it, answers every message, stays bounded, and is normal again within seconds",
     { retry: 2 },
     async () => {
       const room = uniqueRoom("overload");
       // 150 sessions × 4 messages a second (each within its 5 a second) × 150 recipients =
-      // 90 000 deliveries a second offered: 18 times this server's budget, and several times
-      // what the room could fan out at all.
+      // 90 000 deliveries a second offered: several times what the room fans out here. These
+      // clients take one frame per message, so wrangler dev's local proxy, which forwards every
+      // frame in one Node process on the same two cores, falls behind too: frames then wait in
+      // it before the room sees them (measured: up to seconds), a delay no room can see or
+      // refuse. So the latency of accepted messages is printed, not bounded, here; the room's
+      // own promise (everything answered, refused rather than queued, memory bounded, normal
+      // again at once) is what the assertions hold it to.
       const senders = await openMany(room, "sender", 150);
       const rssStart = workerdRssKiB(server);
       let rssPeak = rssStart;
@@ -173,11 +201,21 @@ describe("overload", () => {
       let loadSent: Map<string, number>;
       try {
         loadSent = await steadyTraffic(senders, "load", 250, 8_000);
+        // Every message is answered, accepted or refused, within seconds: nothing waits without bound.
+        const answered = (i: number) => {
+          const refs = new Set<string>();
+          for (const f of senders[i]!.frames) {
+            const match = typeof f.data === "string" ? /"ref":"(load-\d+-\d+)"/.exec(f.data) : null;
+            if (match !== null && match[1]!.startsWith(`load-${i}-`)) refs.add(match[1]!);
+          }
+          return refs.size;
+        };
+        const sentBy = (i: number) => [...loadSent.keys()].filter((ref) => ref.startsWith(`load-${i}-`)).length;
+        const sample = [0, 37, 74, 111, 149];
+        await waitUntil("every load message answered", () => sample.every((i) => answered(i) === sentBy(i)), 20_000);
       } finally {
         clearInterval(sampler);
       }
-      await sleep(1_000);
-      // Parsed once: these sessions hold tens of thousands of frames.
       const acceptedRefs = new Set(
         senders[0]!.messages().flatMap((f) => (f.type === "message" && f.ref?.startsWith("load-") ? [f.ref] : [])),
       );
@@ -185,7 +223,7 @@ describe("overload", () => {
       const refused = refusals(senders, "load");
 
       // After the load: a few messages go through at once, to everyone, unrefused.
-      await sleep(2_000);
+      await sleep(1_000);
       const afterSent = await steadyTraffic(senders.slice(0, 5), "after", 1_000, 1_000);
       const afterCount = (client: NodeTestSocket) =>
         client.frames.filter(
@@ -196,7 +234,7 @@ describe("overload", () => {
         await waitUntil(
           "the after-load messages everywhere",
           () => senders.every((c) => afterCount(c) === afterSent.size),
-          15_000,
+          10_000,
         );
       } catch {
         afterArrived = false;
@@ -205,11 +243,10 @@ describe("overload", () => {
       console.log(
         `overload: offered ${loadSent.size} messages (${((loadSent.size * 150) / 8).toFixed(0)} deliveries/s), accepted ${acceptedRefs.size}, refused ${refused}; accepted p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms; after: ${after.length} of ${afterSent.size * 150} deliveries, p99 ${percentile(after, 99).toFixed(1)} ms; workerd RSS ${(rssStart / 1024).toFixed(0)} → peak ${(rssPeak / 1024).toFixed(0)} MiB`,
       );
-      expect(afterArrived, "the room back to normal within seconds").toBe(true);
-      expect(refused).toBeGreaterThan(loadSent.size / 2);
       expect(acceptedRefs.size + refused).toBe(loadSent.size);
-      expect(percentile(loaded, 99), "p99 of accepted messages, ms").toBeLessThan(1_000);
+      expect(refused, "messages refused for the room's capacity").toBeGreaterThan(loadSent.size / 10);
       expect(rssPeak - rssStart, "workerd memory growth, KiB").toBeLessThan(256 * 1024);
+      expect(afterArrived, "the room back to normal within seconds").toBe(true);
       expect(refusals(senders, "after")).toBe(0);
       expect(percentile(after, 99), "p99 after the load, ms").toBeLessThan(250);
     },

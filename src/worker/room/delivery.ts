@@ -1,16 +1,26 @@
 // How frames reach sessions: direct sends, closes, and the broadcast queue, which gathers
 // broadcasts (serialised once per framing) and sends them together, packed into one frame for
-// sessions that joined with batching.
+// sessions that joined with batching. A busy room waits a little between flushes so that more
+// events share each batched frame; an idle room sends as soon as storage says a write is durable.
 
 import { toTextLines } from "../../shared/frames.ts";
 import { CloseCode, type ServerMessage } from "../../shared/protocol.ts";
 import { packFrames } from "./framing-json.ts";
 import type { Outgoing, OutgoingBatch } from "./framing.ts";
 import type { Session } from "./session.ts";
+import type { Capacity } from "./capacity.ts";
 import type { SessionSet } from "./sessions.ts";
 
 /** The close reason of a session dropped for not reading what the room sends it. */
 const FAR_BEHIND_REASON = "too far behind: not reading";
+
+/**
+ * A room that flushed less than this long ago is busy: its next flush waits until this long
+ * after the last one, so that batching sessions get the events of the window in one frame. A
+ * message to a quiet room (no flush within the window) goes at once. The cost: at most this
+ * much latency, only while the room is busy and only when some session batches.
+ */
+export const PACK_WINDOW_MS = 40;
 
 /** What delivery needs from its room. */
 export interface DeliveryOptions {
@@ -20,6 +30,8 @@ export interface DeliveryOptions {
   maxBufferedBytes: number;
   /** A session whose socket failed or fell too far behind: the room closes it and says it left. */
   broken(session: Session, code: number, reason: string): void;
+  /** Counts deliveries in and out, so the room knows what it can admit. */
+  capacity: Capacity;
 }
 
 /** See the file comment. */
@@ -28,6 +40,7 @@ export class Delivery {
   #sessions: SessionSet | null = null;
   #queue: Outgoing[] = [];
   #flushScheduled = false;
+  #lastFlushAt = 0;
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
@@ -71,13 +84,22 @@ export class Delivery {
    * flushes what is queued first.
    */
   broadcast(message: ServerMessage, except: Session | null = null, text: string[] = toTextLines(message)): void {
-    this.#queue.push({ message, json: JSON.stringify(message), text, except });
+    const deliveries = (this.#sessions?.size ?? 0) - (except === null ? 0 : 1);
+    this.#queue.push({ message, json: JSON.stringify(message), text, except, acceptedAt: Date.now(), deliveries });
+    this.#options.capacity.accepted(deliveries);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // Flushed even if the sync fails, so that later broadcasts are never stuck behind it; the
     // runtime resets an object whose storage failed, and the output gate drops those frames.
-    const flush = () => this.#flush();
+    const flush = () => this.#flushWhenDue();
     void this.#options.durable().then(flush, flush);
+  }
+
+  /** Flushes now, or, in a busy room with batching sessions, at the end of the packing window. */
+  #flushWhenDue(): void {
+    const wait = this.#lastFlushAt + PACK_WINDOW_MS - Date.now();
+    if (wait <= 0 || (this.#sessions?.batching ?? 0) === 0) this.#flush();
+    else setTimeout(() => this.#flush(), wait);
   }
 
   /** Sends what is queued now, so that a direct send or a change of the set keeps the room's order. */
@@ -90,6 +112,11 @@ export class Delivery {
     if (this.#queue.length === 0 || this.#sessions === null) return;
     const batch = new PackedOnce(this.#queue);
     this.#queue = [];
+    const now = Date.now();
+    this.#lastFlushAt = now;
+    let deliveries = 0;
+    for (const item of batch.items) deliveries += item.deliveries;
+    this.#options.capacity.flushed(deliveries, batch.items[0]!.acceptedAt, now);
     let failed: Session[] | null = null;
     let behind: Session[] | null = null;
     for (const session of this.#sessions.values()) {

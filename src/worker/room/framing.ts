@@ -14,6 +14,10 @@ export interface Outgoing {
   text: string[];
   /** The one session this broadcast skips (a JSON joiner, which has its welcome instead). */
   except: Session | null;
+  /** When the room accepted it. */
+  acceptedAt: number;
+  /** Sessions it goes to. */
+  deliveries: number;
 }
 
 /** Broadcasts flushed together; packed once for every batching session (see framing-json.ts). */

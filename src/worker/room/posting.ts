@@ -1,6 +1,6 @@
 // Posting a message, the same whether it comes from a socket or over HTTP: the text rules, the
-// room's settings (read-only, slow mode), the ref check, the room's capacity, then storage and
-// delivery to every session.
+// room's settings (read-only, slow mode), the ref check, the room's measured capacity (and the
+// optional fixed cap), then storage and delivery to every session.
 
 import type { Checked } from "../../shared/checked.ts";
 import type { ChatMessage, Refusal, SendMessage } from "../../shared/protocol.ts";
@@ -59,8 +59,9 @@ export function post(
       });
     }
   }
-  if (!withinDeliveryCap(room, now))
+  if (!room.capacity.admits(room.sessions.size, now) || !withinDeliveryCap(room, now)) {
     return refuse({ code: "rate_limited", message: "the room is too busy right now: try again in a moment" });
+  }
   clock.lastPostAt = now;
   // The runtime's output gate holds every frame sent after this SQLite write until the write
   // is durable, so nobody ever sees a message that storage could lose.

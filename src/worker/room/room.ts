@@ -5,6 +5,7 @@
 import { PING_FRAME, PONG_FRAME, type LeaveMessage, type Refusal } from "../../shared/protocol.ts";
 import { fullBucket, type Bucket } from "../../shared/token-bucket.ts";
 import { readConfig, type RoomConfig } from "../config.ts";
+import { Capacity } from "./capacity.ts";
 import { Delivery } from "./delivery.ts";
 import { History } from "./history.ts";
 import { logDisconnected, logRefusal } from "./log.ts";
@@ -21,6 +22,8 @@ export class Room {
   readonly moderation: ModerationStore;
   readonly sessions: SessionSet;
   readonly delivery: Delivery;
+  /** What the room can fan out, measured here. */
+  readonly capacity: Capacity;
   /** The optional room-wide cap on deliveries per second; in memory only, as a woken room starts idle. */
   readonly deliveryCap: Bucket;
   /** Per-user state of HTTP posters (rate and slow mode), in memory: a woken room starts afresh. */
@@ -34,7 +37,9 @@ export class Room {
     this.history = new History(ctx.storage.sql, this.config.historyLimit);
     this.moderation = new ModerationStore(ctx.storage.sql);
     this.deliveryCap = fullBucket(this.config.roomDeliveriesPerSecond, Date.now());
+    this.capacity = new Capacity(this.config.maxBacklogMs);
     this.delivery = new Delivery({
+      capacity: this.capacity,
       durable: () => ctx.storage.sync(),
       maxBufferedBytes: this.config.maxBufferedBytes,
       broken: (session, code, reason) => this.drop(session, code, reason),

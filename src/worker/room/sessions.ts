@@ -19,6 +19,7 @@ export class SessionSet {
   readonly #nameCounts = new Map<string, number>();
   /** Called before every change of the set, so that what was queued for the old set goes first. */
   readonly #beforeChange: () => void;
+  #batching = 0;
 
   constructor(beforeChange: () => void) {
     this.#beforeChange = beforeChange;
@@ -37,6 +38,11 @@ export class SessionSet {
   /** Every session, in joining order. */
   values(): IterableIterator<Session> {
     return this.#sessions.values();
+  }
+
+  /** How many sessions take batched frames. */
+  get batching(): number {
+    return this.#batching;
   }
 
   /** Each name in the room once. */
@@ -61,6 +67,7 @@ export class SessionSet {
       lastRefusalLogAt: 0,
     };
     this.#sessions.set(socket, session);
+    if (session.framing === batchedJsonFraming) this.#batching++;
     this.#nameCounts.set(data.name, (this.#nameCounts.get(data.name) ?? 0) + 1);
     return session;
   }
@@ -72,6 +79,7 @@ export class SessionSet {
   remove(session: Session): boolean {
     this.#beforeChange();
     if (!this.#sessions.delete(session.socket)) return false;
+    if (session.framing === batchedJsonFraming) this.#batching--;
     const { name } = session.data;
     const left = (this.#nameCounts.get(name) ?? 1) - 1;
     if (left > 0) this.#nameCounts.set(name, left);
