@@ -20,7 +20,7 @@ import { fullBucket, takeTokens, type Bucket } from "../../shared/token-bucket.t
 /** A room is "behind" when the oldest delivery in a flush waited at least this long. */
 const BEHIND_MS = 25;
 /** Weight of the newest cost sample. */
-const SMOOTHING = 0.2;
+const SMOOTHING = 0.3;
 /** The share of the measured rate the allowance starts at and grows back to. */
 const HEADROOM = 0.8;
 /** The allowance is halved at most this often while the room stays behind. */
@@ -61,12 +61,7 @@ export class Capacity {
     if (this.#lastLagMs > this.#maxBacklogMs && this.#queued > 0) return false;
     const depth = this.#maxBacklogMs / cost;
     // A message to more sessions than the whole allowance still goes when the bucket is full.
-    return takeTokens(
-      this.#bucket,
-      Math.min(deliveries, depth),
-      { capacity: depth, perSecond: (HEADROOM * 1000) / cost },
-      now,
-    );
+    return takeTokens(this.#bucket, Math.min(deliveries, depth), { capacity: depth, perSecond: this.#allowance }, now);
   }
 
   /** Counts an accepted broadcast's deliveries in. */
@@ -82,7 +77,8 @@ export class Capacity {
     // Only two flushes in a row that were both behind bound pure work: after an idle spell the
     // time since the last flush is mostly idleness.
     if (behind && this.#wasBehind && this.#lastFlushDeliveries > 0) {
-      const sample = (now - this.#lastFlushAt) / this.#lastFlushDeliveries;
+      // The interval holds the last flush's sends and the reading of this one's frames.
+      const sample = (now - this.#lastFlushAt) / Math.max(this.#lastFlushDeliveries, deliveries);
       this.#costMs = this.#costMs === null ? sample : this.#costMs + SMOOTHING * (sample - this.#costMs);
       if (this.#bucket === null) {
         // First measured: what is already queued has used its share of the bucket.
