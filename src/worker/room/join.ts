@@ -2,7 +2,7 @@
 // the replay), then tell everyone else. A join that fails anywhere is closed after the upgrade
 // with a code and reason, never answered with a bare HTTP error a browser cannot show.
 
-import { CloseCode, type JoinMessage, type WelcomeMessage } from "../../shared/protocol.ts";
+import { CloseCode, type WelcomeMessage } from "../../shared/protocol.ts";
 import { bannedReason } from "./moderation.ts";
 import { fullBucket } from "../../shared/token-bucket.ts";
 import type { JoinRequest } from "../join-request.ts";
@@ -35,11 +35,7 @@ export async function joinRoom(room: Room, request: Request, join: JoinRequest):
       return upgradeResponse(request, client, join.json);
     }
     session.announced = true;
-    // The old server announced a join to everyone, the joiner included; JSON clients learn
-    // of their own join from the welcome instead.
-    const joined: JoinMessage = { type: "join", name: data.name, at: now, online: room.sessions.size };
-    if (data.user !== undefined) joined.user = data.user;
-    room.delivery.broadcast(joined, session.framing.seesOwnJoin ? null : session);
+    room.presence.joined(session, now);
     await scheduleSessionCheck(room, data, now);
     return upgradeResponse(request, client, join.json);
   } catch (error) {

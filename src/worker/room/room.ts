@@ -2,7 +2,7 @@
 // a frame, drop a session, and say who left. join.ts, pipeline.ts and idle.ts act on it;
 // chat-room.ts only hands the runtime's events to them.
 
-import { PING_FRAME, PONG_FRAME, type LeaveMessage, type Refusal } from "../../shared/protocol.ts";
+import { PING_FRAME, PONG_FRAME, type Refusal } from "../../shared/protocol.ts";
 import { fullBucket, type Bucket } from "../../shared/token-bucket.ts";
 import { readConfig, type RoomConfig } from "../config.ts";
 import { Capacity } from "./capacity.ts";
@@ -10,6 +10,7 @@ import { Delivery } from "./delivery.ts";
 import { History } from "./history.ts";
 import { logDisconnected, logRefusal } from "./log.ts";
 import { ModerationStore } from "./moderation-store.ts";
+import { Presence } from "./presence.ts";
 import { migrate } from "./schema.ts";
 import type { Session, SessionAttachment } from "./session.ts";
 import { SessionSet } from "./sessions.ts";
@@ -24,6 +25,8 @@ export class Room {
   readonly delivery: Delivery;
   /** What the room can fan out, measured here. */
   readonly capacity: Capacity;
+  /** Join and leave notices, one by one or, in a big room, in summaries. */
+  readonly presence: Presence;
   /** The optional room-wide cap on deliveries per second; in memory only, as a woken room starts idle. */
   readonly deliveryCap: Bucket;
   /** Per-user state of HTTP posters (rate and slow mode), in memory: a woken room starts afresh. */
@@ -46,6 +49,7 @@ export class Room {
     });
     this.sessions = new SessionSet(() => this.delivery.flushNow());
     this.delivery.deliverTo(this.sessions);
+    this.presence = new Presence(this.sessions, this.delivery, this.config.presenceLimit);
     // Heartbeats are answered by the runtime itself, so a ping never wakes a hibernating room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
     // Waking from hibernation: the sockets survived, the in-memory session set did not.
@@ -94,12 +98,7 @@ export class Room {
   remove(session: Session, code: number, reason: string): void {
     if (!this.sessions.remove(session)) return;
     logDisconnected(session, code, reason);
-    if (!session.announced) return;
-    const { name, user } = session.data;
-    const leave: LeaveMessage = { type: "leave", name, at: Date.now(), online: this.sessions.size };
-    if (user !== undefined) leave.user = user;
-    if (this.sessions.hasName(name)) leave.stillOnline = true;
-    this.delivery.broadcast(leave);
+    if (session.announced) this.presence.left(session, Date.now());
   }
 
   /** When the room last heard from a session: its last frame, or the runtime's answer to its last ping. */
