@@ -7,7 +7,7 @@ function saturate(capacity: Capacity, start: number, flushes: number, deliveries
   for (let i = 0; i < flushes; i++) {
     capacity.accepted(deliveries);
     now += everyMs;
-    capacity.flushed(deliveries, now - 100, now);
+    capacity.flushed({ deliveries, messageDeliveries: deliveries, oldestAt: now - 100 }, now);
   }
   return now;
 }
@@ -22,9 +22,9 @@ describe("the room's capacity", () => {
   it("measures the cost of a delivery from flushes that were behind, not from idle gaps", () => {
     const capacity = new Capacity(2_000);
     capacity.accepted(100);
-    capacity.flushed(100, 0, 1); // keeping up
-    capacity.accepted(100);
-    capacity.flushed(100, 9_000, 10_000); // behind, but after an idle spell: no sample
+    capacity.flushed({ deliveries: 100, messageDeliveries: 100, oldestAt: 0 }, 1); // keeping up
+    capacity.accepted(5_000);
+    capacity.flushed({ deliveries: 5_000, messageDeliveries: 5_000, oldestAt: 9_000 }, 10_000); // behind after an idle spell: no sample
     expect(capacity.costMs).toBeNull();
     saturate(capacity, 10_000, 5, 10_000, 500);
     expect(capacity.costMs).toBeCloseTo(0.05, 5);
@@ -36,7 +36,7 @@ describe("the room's capacity", () => {
     let now = saturate(capacity, 0, 3, 10_000, 500);
     now += 10_000; // a quiet spell refills the bucket
     capacity.accepted(1);
-    capacity.flushed(1, now, now);
+    capacity.flushed({ deliveries: 1, messageDeliveries: 1, oldestAt: now }, now);
     const burst = Array.from({ length: 150 }, () => capacity.admits(200, now)); // 30 000 deliveries
     expect(burst.every(Boolean)).toBe(true);
     // Then far more than the measured rate, for seconds: most is refused.
@@ -46,6 +46,20 @@ describe("the room's capacity", () => {
       for (let k = 0; k < 10; k++, offered++) if (capacity.admits(200, now + t)) admitted++;
     }
     expect(admitted).toBeLessThan(offered / 2);
+  });
+
+  it("takes no sample from small flushes or flushes of joins and welcomes", () => {
+    const capacity = new Capacity(2_000);
+    let now = 0;
+    for (let i = 0; i < 10; i++) {
+      now += 500;
+      capacity.accepted(5_000);
+      capacity.flushed({ deliveries: 5_000, messageDeliveries: 100, oldestAt: now - 100 }, now);
+      now += 500;
+      capacity.accepted(500);
+      capacity.flushed({ deliveries: 500, messageDeliveries: 500, oldestAt: now - 100 }, now);
+    }
+    expect(capacity.costMs).toBeNull();
   });
 
   it("halves its allowance while it stays saturated and grows it back while it keeps up", () => {
@@ -64,7 +78,7 @@ describe("the room's capacity", () => {
     for (let i = 0; i < 100; i++) {
       now += 100;
       capacity.accepted(10);
-      capacity.flushed(10, now - 1, now);
+      capacity.flushed({ deliveries: 10, messageDeliveries: 10, oldestAt: now - 1 }, now);
     }
     while (capacity.admits(100, now)) {}
     const recovered = admittedIn(1_000);

@@ -115,8 +115,12 @@ export class Delivery {
     const now = Date.now();
     this.#lastFlushAt = now;
     let deliveries = 0;
-    for (const item of batch.items) deliveries += item.deliveries;
-    this.#options.capacity.flushed(deliveries, batch.items[0]!.acceptedAt, now);
+    let messageDeliveries = 0;
+    for (const item of batch.items) {
+      deliveries += item.deliveries;
+      if (item.message.type === "message") messageDeliveries += item.deliveries;
+    }
+    this.#options.capacity.flushed({ deliveries, messageDeliveries, oldestAt: batch.items[0]!.acceptedAt }, now);
     let failed: Session[] | null = null;
     let behind: Session[] | null = null;
     for (const session of this.#sessions.values()) {
