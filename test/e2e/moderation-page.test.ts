@@ -28,6 +28,15 @@ async function guest(room: string, name: string): Promise<Page> {
   return page;
 }
 
+/** A new room with a moderator (Mod), a verified member (Bea) and a guest (carol), each on a page of their own. */
+async function threeInRoom(prefix: string): Promise<{ room: string; mod: Page; member: Page; carol: Page }> {
+  const room = uniqueRoom(prefix);
+  const mod = await signedIn(room, "Mod", true);
+  const member = await signedIn(room, "Bea");
+  const carol = await guest(room, "carol");
+  return { room, mod, member, carol };
+}
+
 function article(page: Page, text: string) {
   return page.getByRole("log").getByRole("article").filter({ hasText: text });
 }
@@ -41,10 +50,7 @@ async function waitText(page: Page, who: string, text: string, present = true): 
 
 describe("a moderator's page", () => {
   test("a Delete button on every message deletes it, and every page shows 'message deleted' instead", async () => {
-    const room = uniqueRoom("mod-delete");
-    const mod = await signedIn(room, "Mod", true);
-    const member = await signedIn(room, "Bea");
-    const carol = await guest(room, "carol");
+    const { room, mod, member, carol } = await threeInRoom("mod-delete");
     await say(carol, "buy cheap pills here");
     await say(member, "hello everyone");
     await waitInLog(mod, "the moderator", "hello everyone");
@@ -80,10 +86,7 @@ describe("a moderator's page", () => {
   });
 
   test("/slow 30 and /readonly on in the Message field change every page's notice, and read-only disables a member's composer", async () => {
-    const room = uniqueRoom("mod-settings");
-    const mod = await signedIn(room, "Mod", true);
-    const member = await signedIn(room, "Bea");
-    const carol = await guest(room, "carol");
+    const { mod, member, carol } = await threeInRoom("mod-settings");
 
     await say(mod, "/slow 30");
     await waitText(member, "the member", "Slow mode: one message every 30 s");
