@@ -1,10 +1,10 @@
-// The terminal client's command line: options, defaults and `--help`, parsed with Node's own
-// `util.parseArgs` so that unknown or malformed options are refused rather than ignored.
+// The terminal client's command line: options, defaults and `--help`, read strictly (see
+// command-line.ts).
 
-import { parseArgs } from "node:util";
 import { DEFAULT_HISTORY, DEFAULT_ROOM } from "../shared/protocol.ts";
 import { parseCount } from "../shared/rules.ts";
 import { readChatToken } from "./chat-token.ts";
+import { readOptions, type CommandLine } from "./command-line.ts";
 
 /** The service a client talks to when neither `--url` nor `$CHAT_URL` names one (`npm start`). */
 export const DEFAULT_URL = "http://localhost:8787";
@@ -24,8 +24,7 @@ export interface CliOptions {
 }
 
 /** The outcome of reading the command line. */
-export type ParsedCommandLine =
-  { kind: "run"; options: CliOptions } | { kind: "help"; text: string } | { kind: "usage-error"; message: string };
+export type ParsedCommandLine = CommandLine<CliOptions>;
 
 /** The text `--help` prints. */
 export function helpText(program = "edge-chat"): string {
@@ -63,28 +62,17 @@ invalid or expired token, a room the token does not admit, a kick or a ban).
 
 /** Reads `argv` (without node and the script) and the environment into options. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: "string" },
-        room: { type: "string" },
-        name: { type: "string" },
-        history: { type: "string" },
-        token: { type: "string" },
-        echo: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    // parseArgs's own messages say which option and why, sometimes over several lines: the
-    // client reports a usage error on one line.
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: "usage-error", message: message.replace(/\s*\n\s*/g, " ") };
-  }
+  const read = readOptions(argv, {
+    url: { type: "string" },
+    room: { type: "string" },
+    name: { type: "string" },
+    history: { type: "string" },
+    token: { type: "string" },
+    echo: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (read.kind === "usage-error") return read;
+  const { values } = read;
   if (values.help) return { kind: "help", text: helpText() };
 
   const url = values.url ?? (env.CHAT_URL || DEFAULT_URL);

@@ -3,7 +3,8 @@
 // needs to read "connect ECONNREFUSED" or "Unexpected server response: 403".
 
 import WebSocket from "ws";
-import type { SocketLike } from "../client/chat-connection.ts";
+import type { ChatConnectionOptions, SocketLike } from "../client/chat-connection.ts";
+import type { CliOptions } from "./args.ts";
 
 /** A handshake that has not finished by then is given up, so a black-holed address gets reported instead of hanging. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -32,6 +33,15 @@ export class NodeSocketOpener {
   get lastError(): string | null {
     return this.#lastError;
   }
+}
+
+/** The connection core's options for the room the command line names, its sockets opened by `sockets`. */
+export function roomConnectionOptions(
+  options: CliOptions,
+  sockets: NodeSocketOpener,
+): Pick<ChatConnectionOptions, "url" | "room" | "name" | "history" | "token" | "openSocket"> {
+  const { url, room, name, history, token } = options;
+  return { url, room, name, history, token, openSocket: sockets.open };
 }
 
 /** A socket error as a short phrase: the system error code when there is one, else `ws`'s message. */

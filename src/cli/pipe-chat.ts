@@ -13,7 +13,7 @@ import type { CliOptions } from "./args.ts";
 import { closeOutcome, ExitCode, type ExitStatus } from "./exit-code.ts";
 import { printable } from "./format.ts";
 import type { Io } from "./io.ts";
-import { NodeSocketOpener } from "./node-socket.ts";
+import { NodeSocketOpener, roomConnectionOptions } from "./node-socket.ts";
 
 /**
  * Reading stops while this many lines wait for the room and resumes below half of it, so a
@@ -52,12 +52,7 @@ export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
     const lineOf = new Map<string, number>();
 
     const connection = new ChatConnection({
-      url: options.url,
-      room: options.room,
-      name: options.name,
-      history: options.history,
-      token: options.token,
-      openSocket: sockets.open,
+      ...roomConnectionOptions(options, sockets),
       paceSlowMode: true,
       events: {
         unreachable: (detail) => finish(ExitCode.failed, `${detail}: ${sockets.lastError ?? "no answer"}`),

@@ -16,7 +16,7 @@ import type { CliOptions } from "./args.ts";
 import { closeOutcome, ExitCode, type ExitStatus } from "./exit-code.ts";
 import { clock, nameColour, paint, printable } from "./format.ts";
 import type { Io } from "./io.ts";
-import { NodeSocketOpener } from "./node-socket.ts";
+import { NodeSocketOpener, roomConnectionOptions } from "./node-socket.ts";
 import { PromptScreen } from "./prompt-screen.ts";
 
 /** How long leaving waits for messages still on their way to the room. */
@@ -44,12 +44,7 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
     const authors = new Map<number, string>();
 
     const connection = new ChatConnection({
-      url: options.url,
-      room: options.room,
-      name: options.name,
-      history: options.history,
-      token: options.token,
-      openSocket: sockets.open,
+      ...roomConnectionOptions(options, sockets),
       events: {
         state: (state) => {
           updatePrompt();

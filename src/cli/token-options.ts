@@ -1,9 +1,9 @@
-// The command line of `npm run token`: options, defaults and `--help`, parsed with Node's own
-// `util.parseArgs` so that unknown or malformed options are refused rather than ignored.
+// The command line of `npm run token`: options, defaults and `--help`, read strictly (see
+// command-line.ts).
 
-import { parseArgs } from "node:util";
 import { checkRoomPattern, checkUserId } from "../shared/access.ts";
 import { checkName } from "../shared/rules.ts";
+import { readOptions, type CommandLine } from "./command-line.ts";
 
 /** How long a token lasts when `--ttl` is not given, in seconds. */
 export const DEFAULT_TTL_SECONDS = 60 * 60;
@@ -20,8 +20,7 @@ export interface TokenOptions {
 }
 
 /** The outcome of reading the command line. */
-export type ParsedTokenCommandLine =
-  { kind: "run"; options: TokenOptions } | { kind: "help"; text: string } | { kind: "usage-error"; message: string };
+export type ParsedTokenCommandLine = CommandLine<TokenOptions>;
 
 /** The text `--help` prints. */
 export function tokenHelpText(): string {
@@ -86,26 +85,16 @@ export function parseRooms(raw: string): { ok: true; value: string[] } | { ok: f
 
 /** Reads `argv` (without node and the script) into what to sign. */
 export function parseTokenCommandLine(argv: readonly string[]): ParsedTokenCommandLine {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        name: { type: "string" },
-        sub: { type: "string" },
-        rooms: { type: "string" },
-        moderator: { type: "boolean", default: false },
-        ttl: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    // parseArgs's messages say which option and why, sometimes over several lines: one line here.
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: "usage-error", message: message.replace(/\s*\n\s*/g, " ") };
-  }
+  const read = readOptions(argv, {
+    name: { type: "string" },
+    sub: { type: "string" },
+    rooms: { type: "string" },
+    moderator: { type: "boolean", default: false },
+    ttl: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (read.kind === "usage-error") return read;
+  const { values } = read;
   if (values.help) return { kind: "help", text: tokenHelpText() };
 
   if (values.name === undefined) return { kind: "usage-error", message: "--name is required: the name to sign in as" };

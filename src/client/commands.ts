@@ -62,18 +62,11 @@ export const COMMANDS: readonly Command[] = [
     clients: BOTH,
     parse: () => ({ kind: "help" }),
   },
-  {
-    name: "/kick",
-    usage: "/kick NAME",
-    summary: "remove everyone of that name from the room (they may come back)",
-    moderator: true,
-    clients: BOTH,
-    parse(words) {
-      const name = nameArgument("/kick NAME", words, 1);
-      if (!name.ok) return name.problem;
-      return { kind: "moderate", request: { type: "kick", name: name.value }, done: `asked to remove ${name.value}` };
-    },
-  },
+  nameCommand(
+    "kick",
+    "remove everyone of that name from the room (they may come back)",
+    (name) => `asked to remove ${name}`,
+  ),
   {
     name: "/ban",
     usage: `/ban NAME [minutes] [reason]`,
@@ -105,22 +98,7 @@ export const COMMANDS: readonly Command[] = [
       return { kind: "moderate", request, done: `asked to ban ${name.value} for ${minutesText(minutes)}` };
     },
   },
-  {
-    name: "/unban",
-    usage: "/unban NAME",
-    summary: "lift the ban of that name",
-    moderator: true,
-    clients: BOTH,
-    parse(words) {
-      const name = nameArgument("/unban NAME", words, 1);
-      if (!name.ok) return name.problem;
-      return {
-        kind: "moderate",
-        request: { type: "unban", name: name.value },
-        done: `asked to lift the ban of ${name.value}`,
-      };
-    },
-  },
+  nameCommand("unban", "lift the ban of that name", (name) => `asked to lift the ban of ${name}`),
   {
     name: "/slow",
     usage: "/slow SECONDS",
@@ -244,6 +222,23 @@ export function splitWords(input: string): { ok: true; value: string[] } | { ok:
     words.push(quoted ?? bare ?? "");
   }
   return { ok: true, value: words };
+}
+
+/** A moderator's command that asks for `type` of the one NAME it takes: `/kick NAME`, `/unban NAME`. */
+function nameCommand(type: "kick" | "unban", summary: string, done: (name: string) => string): Command {
+  const usage = `/${type} NAME`;
+  return {
+    name: `/${type}`,
+    usage,
+    summary,
+    moderator: true,
+    clients: BOTH,
+    parse(words) {
+      const name = nameArgument(usage, words, 1);
+      if (!name.ok) return name.problem;
+      return { kind: "moderate", request: { type, name: name.value }, done: done(name.value) };
+    },
+  };
 }
 
 function nameArgument(

@@ -2,32 +2,22 @@
 // a member's pipe under slow mode, and a moderator at a real terminal (tmux) deleting a guest's
 // message and banning the guest, who then cannot come back.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MessagesPage } from "../../src/shared/api-shapes.ts";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { CLI_ENTRY, runCli } from "../support/cli-process.ts";
-import { PROJECT_ROOT, startDevServer, type DevServer } from "../support/dev-server.ts";
+import { PROJECT_ROOT } from "../support/dev-server.ts";
+import { chatUrl, openNodeSocket, type NodeTestSocket } from "../support/node-socket.ts";
+import { storedMessages } from "../support/room-api.ts";
 import { uniqueRoom } from "../support/rooms.ts";
+import { closeAtEnd, useDevServer } from "../support/suite.ts";
 import { startTmux } from "../support/tmux.ts";
 import { signToken, TEST_ADMIN_TOKEN } from "../support/tokens.ts";
-import { openWs, wsUrl, type WsClient } from "../support/ws-client.ts";
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startDevServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useDevServer();
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function guest(room: string, name: string): Promise<WsClient> {
-  const client = await openWs(wsUrl(server.url, `/chat/${room}?name=${name}&history=0`), { json: true });
-  cleanups.push(() => client.close());
-  await client.waitFor((frames) => frames.length > 0, `${name}'s welcome`);
+/** A guest on the JSON framing, once the room has welcomed them. */
+async function guest(room: string, name: string): Promise<NodeTestSocket> {
+  const client = closeAtEnd(await openNodeSocket(chatUrl(server, room, { name, history: 0 }), { json: true }));
+  await client.waitFor(`${name}'s welcome`, () => client.frames.length > 0);
   return client;
 }
 
@@ -53,7 +43,7 @@ describe("the terminal client and moderation", () => {
     expect(result.stdout.split("\n").filter((line) => line.startsWith("from "))).toEqual(
       lines.map((line) => `from Bea: ${line}`),
     );
-    const page = (await (await fetch(`${server.url}/api/rooms/${room}/messages`)).json()) as MessagesPage;
+    const page = await storedMessages(server, room);
     const stored = page.messages.filter((event) => event.type === "message");
     expect(stored.map((message) => message.text)).toEqual(lines);
     // Each line went once slow mode allowed it, not sooner (the room would have refused it).
@@ -65,39 +55,36 @@ describe("the terminal client and moderation", () => {
   it("a moderator at the terminal sees a guest typing, deletes their message with /delete and bans them; they cannot return", async () => {
     const room = uniqueRoom("cli-ban");
     const carol = await guest(room, "carol");
-    carol.socket.send(JSON.stringify({ type: "message", text: "spam spam spam" }));
-    await carol.waitFor(() => carol.messages().some((m) => m.type === "message"), "carol's own message");
+    carol.sendJson({ type: "message", text: "spam spam spam" });
+    await carol.waitFor("carol's own message", () => carol.messages().some((m) => m.type === "message"));
     const token = await signToken({ sub: "u-mod", name: "Mod", role: "moderator" });
     const terminal = await startTmux(
       [process.execPath, CLI_ENTRY, "--url", server.url, "--room", room, "--token", token],
       { cwd: PROJECT_ROOT, columns: 100, rows: 30, env: { TERM: "xterm-256color" } },
     );
-    cleanups.push(() => terminal.kill());
+    onTestFinished(() => terminal.kill());
     await terminal.waitForScreen("the joined note", (rows) => rows.some((row) => row.includes(`joined room ${room}`)));
     await terminal.waitForScreen("the moderator note", (rows) =>
       rows.some((row) => row.includes("you are a moderator")),
     );
 
-    await terminal.type("/ids on");
-    await terminal.press("Enter");
+    await terminal.typeLine("/ids on");
     await terminal.waitForScreen("the ids note", (rows) => rows.some((row) => row.includes("show their numbers")));
-    await terminal.type("/delete 1");
-    await terminal.press("Enter");
-    await carol.waitFor(() => carol.messages().some((m) => m.type === "delete"), "the delete event");
+    await terminal.typeLine("/delete 1");
+    await carol.waitFor("the delete event", () => carol.messages().some((m) => m.type === "delete"));
     expect(carol.messages().find((m) => m.type === "delete")).toMatchObject({ target: 1, name: "Mod", user: "u-mod" });
     await terminal.waitForScreen("the deletion note", (rows) =>
       rows.some((row) => row.includes("a message from carol was deleted (#1) by Mod")),
     );
 
     // Others' typing shows in the prompt line.
-    carol.socket.send(JSON.stringify({ type: "typing" }));
+    carol.sendJson({ type: "typing" });
     await terminal.waitForScreen("carol typing in the prompt", (rows) =>
       (rows.at(-1) ?? "").includes(`[carol is typing…] ${room}>`),
     );
 
-    await terminal.type("/ban carol 5 spamming");
-    await terminal.press("Enter");
-    expect(await carol.closed).toEqual({ code: 4403, reason: "banned: spamming" });
+    await terminal.typeLine("/ban carol 5 spamming");
+    expect(await carol.closed()).toEqual({ code: 4403, reason: "banned: spamming" });
     await terminal.waitForScreen(
       "the ban and carol leaving",
       (rows) =>
@@ -106,13 +93,11 @@ describe("the terminal client and moderation", () => {
     );
 
     // Back under the same name: refused at once.
-    const again = await openWs(wsUrl(server.url, `/chat/${room}?name=carol`), { json: true });
-    cleanups.push(() => again.close());
-    expect(await again.closed).toEqual({ code: 4403, reason: "banned: spamming" });
+    const again = closeAtEnd(await openNodeSocket(chatUrl(server, room, { name: "carol" }), { json: true }));
+    expect(await again.closed()).toEqual({ code: 4403, reason: "banned: spamming" });
 
     // A bad command is a sentence and nothing is sent.
-    await terminal.type("/slow soon");
-    await terminal.press("Enter");
+    await terminal.typeLine("/slow soon");
     await terminal.waitForScreen("the usage sentence", (rows) =>
       rows.some((row) => row.includes("error: Use /slow SECONDS")),
     );
