@@ -15,12 +15,17 @@ import type { SessionSet } from "./sessions.ts";
 const FAR_BEHIND_REASON = "too far behind: not reading";
 
 /**
- * A room that flushed less than this long ago is busy: its next flush waits until this long
- * after the last one, so that batching sessions get the events of the window in one frame. A
- * message to a quiet room (no flush within the window) goes at once. The cost: at most this
- * much latency, only while the room is busy and only when some session batches.
+ * Packing: a room that flushed less than a window ago is busy, and its next flush waits until a
+ * window after the last one, so that batching sessions get the window's events in one frame. The
+ * window is as long as PACK_EVENTS broadcasts take to arrive at the room's recent pace, at most
+ * MAX_PACK_WINDOW_MS: a room at 50 messages a second waits up to 80 ms, one at 1,000 a second 4
+ * ms. A message to a quiet room (no flush within the window) goes at once. The cost is at most
+ * one window of latency, only while the room is busy and only when some session batches.
  */
-export const PACK_WINDOW_MS = 40;
+const PACK_EVENTS = 4;
+export const MAX_PACK_WINDOW_MS = 90;
+/** Weight of the newest gap between broadcasts in the room's pace. */
+const PACE_SMOOTHING = 0.1;
 
 /** What delivery needs from its room. */
 export interface DeliveryOptions {
@@ -41,6 +46,9 @@ export class Delivery {
   #queue: Outgoing[] = [];
   #flushScheduled = false;
   #lastFlushAt = 0;
+  #lastBroadcastAt = 0;
+  /** Milliseconds between broadcasts, smoothed. */
+  #pace = MAX_PACK_WINDOW_MS;
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
@@ -85,7 +93,10 @@ export class Delivery {
    */
   broadcast(message: ServerMessage, except: Session | null = null, text: string[] = toTextLines(message)): void {
     const deliveries = (this.#sessions?.size ?? 0) - (except === null ? 0 : 1);
-    this.#queue.push({ message, json: JSON.stringify(message), text, except, acceptedAt: Date.now(), deliveries });
+    const now = Date.now();
+    this.#pace += PACE_SMOOTHING * (Math.min(now - this.#lastBroadcastAt, 1_000) - this.#pace);
+    this.#lastBroadcastAt = now;
+    this.#queue.push({ message, json: JSON.stringify(message), text, except, acceptedAt: now, deliveries });
     this.#options.capacity.accepted(deliveries);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -97,7 +108,8 @@ export class Delivery {
 
   /** Flushes now, or, in a busy room with batching sessions, at the end of the packing window. */
   #flushWhenDue(): void {
-    const wait = this.#lastFlushAt + PACK_WINDOW_MS - Date.now();
+    const window = Math.min(MAX_PACK_WINDOW_MS, PACK_EVENTS * this.#pace);
+    const wait = this.#lastFlushAt + window - Date.now();
     if (wait <= 0 || (this.#sessions?.batching ?? 0) === 0) this.#flush();
     else setTimeout(() => this.#flush(), wait);
   }
