@@ -16,6 +16,8 @@ export interface RoomConfig {
   maxBacklogMs: number;
   /** Rooms of more sessions than this announce presence in summaries and relay no typing. */
   presenceLimit: number;
+  /** Sessions one Durable Object holds before the room spreads over further objects. */
+  shardSessions: number;
 }
 
 /** Reads the room's settings from the environment; a missing or unusable value takes its default. */
@@ -34,6 +36,7 @@ export function readConfig(env: Env): RoomConfig {
     roomDeliveriesPerSecond: nonNegative(env.ROOM_DELIVERIES_PER_SEC, 0),
     maxBacklogMs: positive(env.MAX_BACKLOG_MS, 2_000),
     presenceLimit: positive(env.PRESENCE_LIMIT, 100),
+    shardSessions: positive(env.SHARD_SESSIONS, 1000),
   };
 }
 

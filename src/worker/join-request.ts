@@ -28,6 +28,8 @@ export interface JoinRequest {
   ip: string;
   /** Who the session is, verified by the Worker from a signed token; absent for a guest. */
   identity?: Identity;
+  /** Set by the room's sequencer when it hands the join to one of its shards. */
+  shard?: number;
 }
 
 /** Why a join is refused: the close code and reason the socket gets. */

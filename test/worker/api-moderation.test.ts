@@ -110,7 +110,9 @@ describe("the room's schema", () => {
     await runInDurableObject(stub, (_instance, state) => {
       const sql = state.storage.sql;
       // What the first release wrote: one messages table, no version table.
-      sql.exec("DROP TABLE messages; DROP TABLE settings; DROP TABLE bans; DROP TABLE schema_migrations");
+      sql.exec(
+        "DROP TABLE messages; DROP TABLE settings; DROP TABLE bans; DROP TABLE room_meta; DROP TABLE shard_sessions; DROP TABLE shard_role; DROP TABLE schema_migrations",
+      );
       sql.exec(
         "CREATE TABLE messages (id INTEGER PRIMARY KEY, name TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL, ref TEXT UNIQUE)",
       );

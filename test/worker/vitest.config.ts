@@ -22,6 +22,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/worker/**/*.test.ts"],
+    // Run by vitest.shards.config.ts, with a small SHARD_SESSIONS.
+    exclude: ["test/worker/shards/**"],
     testTimeout: 20_000,
   },
 });

@@ -17,12 +17,15 @@ import type {
   Target,
 } from "../../shared/protocol.ts";
 import { textResponse } from "../http.ts";
-import { readJoinRequest } from "../join-request.ts";
+import { readJoinRequest, type JoinRequest } from "../join-request.ts";
 import { closeStaleSessions } from "./idle.ts";
 import { joinRoom } from "./join.ts";
 import type { Actor } from "./moderation.ts";
 import { receiveFrame } from "./pipeline.ts";
 import * as api from "./room-api.ts";
+import * as shardApi from "./shard-api.ts";
+import type { ShardAnswer, ShardItem, ShardRequest } from "./shard-protocol.ts";
+import type { WelcomeParts } from "./welcome.ts";
 import { Room } from "./room.ts";
 
 /** One chat room: see the file comment. */
@@ -98,6 +101,29 @@ export class ChatRoom extends DurableObject<Env> {
 
   unban(room: string, actor: Actor, target: Target): api.RoomAnswer<{ unbanned: true }> {
     return api.unbanOverHttp(this.#named(room), actor, target, Date.now());
+  }
+
+  // Between the room's objects (shard-api.ts).
+
+  fromShard(room: string, index: number, requests: ShardRequest[]): ShardAnswer[] {
+    return shardApi.answerShard(this.#named(room), index, requests, Date.now());
+  }
+
+  welcomeFor(room: string, join: JoinRequest, name: string): WelcomeParts {
+    return shardApi.welcomeForShard(this.#named(room), join, name);
+  }
+
+  storedEvents(room: string, after: number, upTo: number): ShardItem[] {
+    return shardApi.storedEventsFor(this.#named(room), after, upTo);
+  }
+
+  deliver(room: string, index: number, items: ShardItem[]): Promise<void> {
+    return shardApi.deliverOnShard(this.#room, room, index, items);
+  }
+
+  closeSessions(room: string, index: number, keys: string[], code: number, reason: string): void {
+    this.#room.becomeShard({ room, index });
+    shardApi.closeOnShard(this.#room, keys, code, reason);
   }
 
   #named(room: string): Room {

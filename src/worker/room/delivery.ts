@@ -6,7 +6,8 @@
 import { toTextLines } from "../../shared/frames.ts";
 import { CloseCode, type ServerMessage } from "../../shared/protocol.ts";
 import { packFrames } from "./framing-json.ts";
-import type { Outgoing, OutgoingBatch } from "./framing.ts";
+import type { Outgoing, OutgoingBatch, Rendered } from "./framing.ts";
+import type { Except } from "./member.ts";
 import type { Session } from "./session.ts";
 import type { Capacity } from "./capacity.ts";
 import type { SessionSet } from "./sessions.ts";
@@ -37,6 +38,10 @@ export interface DeliveryOptions {
   broken(session: Session, code: number, reason: string): void;
   /** Counts deliveries in and out, so the room knows what it can admit. */
   capacity: Capacity;
+  /** How many sessions the whole room holds (its shards' included): what a broadcast costs. */
+  online(): number;
+  /** Hands each flushed batch on to the room's shards (on the object that sequences the room). */
+  forward?(items: readonly Outgoing[]): void;
 }
 
 /** See the file comment. */
@@ -91,12 +96,19 @@ export class Delivery {
    * meanwhile at once. Order comes from flushNow: every direct send and every change of the set
    * flushes what is queued first.
    */
-  broadcast(message: ServerMessage, except: Session | null = null, text: string[] = toTextLines(message)): void {
-    const deliveries = (this.#sessions?.size ?? 0) - (except === null ? 0 : 1);
+  broadcast(message: ServerMessage, except: Except = null, text: string[] = toTextLines(message)): void {
+    const rendered: Rendered = { json: JSON.stringify(message), text, isMessage: message.type === "message" };
+    if (message.type === "message" || message.type === "delete") rendered.id = message.id;
+    this.enqueue(rendered, except);
+  }
+
+  /** Queues an already rendered broadcast: one of this object's own, or one its room's sequencer sent. */
+  enqueue(rendered: Rendered, except: Except): void {
+    const deliveries = this.#options.online() - (except === null ? 0 : 1);
     const now = Date.now();
     this.#pace += PACE_SMOOTHING * (Math.min(now - this.#lastBroadcastAt, 1_000) - this.#pace);
     this.#lastBroadcastAt = now;
-    this.#queue.push({ message, json: JSON.stringify(message), text, except, acceptedAt: now, deliveries });
+    this.#queue.push({ ...rendered, except, acceptedAt: now, deliveries });
     this.#options.capacity.accepted(deliveries);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -130,9 +142,11 @@ export class Delivery {
     let messageDeliveries = 0;
     for (const item of batch.items) {
       deliveries += item.deliveries;
-      if (item.message.type === "message") messageDeliveries += item.deliveries;
+      if (item.isMessage) messageDeliveries += item.deliveries;
     }
     this.#options.capacity.flushed({ deliveries, messageDeliveries, oldestAt: batch.items[0]!.acceptedAt }, now);
+    // The shards get the batch as it is, in one call each (their sessions' share of the deliveries).
+    this.#options.forward?.(batch.items);
     let failed: Session[] | null = null;
     let behind: Session[] | null = null;
     for (const session of this.#sessions.values()) {

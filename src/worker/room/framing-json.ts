@@ -3,7 +3,7 @@
 
 import { parseClientFrame } from "../../shared/frames.ts";
 import type { ServerMessage } from "../../shared/protocol.ts";
-import { BINARY_REFUSAL, type Framing, type Outgoing } from "./framing.ts";
+import { BINARY_REFUSAL, reaches, type Framing, type Outgoing } from "./framing.ts";
 
 const jsonBase: Omit<Framing, "frames"> = {
   read(frame) {
@@ -24,7 +24,7 @@ export const jsonFraming: Framing = {
   ...jsonBase,
   frames(batch, session) {
     const frames: string[] = [];
-    for (const item of batch.items) if (item.except !== session) frames.push(item.json);
+    for (const item of batch.items) if (reaches(item, session)) frames.push(item.json);
     return frames;
   },
 };
@@ -34,8 +34,8 @@ export const batchedJsonFraming: Framing = {
   ...jsonBase,
   frames(batch, session) {
     // Packed once for all batching sessions; only a joiner that an item skips gets its own.
-    if (!batch.items.some((item) => item.except === session)) return batch.items.length > 0 ? [batch.packed()] : [];
-    const own = batch.items.filter((item) => item.except !== session);
+    if (batch.items.every((item) => reaches(item, session))) return batch.items.length > 0 ? [batch.packed()] : [];
+    const own = batch.items.filter((item) => reaches(item, session));
     return own.length > 0 ? [packFrames(own)] : [];
   },
 };

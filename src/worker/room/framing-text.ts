@@ -2,7 +2,7 @@
 // lines, as the old Python server spoke (so websocat, wscat and a bare browser socket work).
 
 import { toTextLines, TRUNCATED_NOTE } from "../../shared/frames.ts";
-import { BINARY_REFUSAL, type Framing } from "./framing.ts";
+import { BINARY_REFUSAL, reaches, type Framing } from "./framing.ts";
 
 /** See the file comment. */
 export const textFraming: Framing = {
@@ -22,7 +22,7 @@ export const textFraming: Framing = {
   seesOwnJoin: true,
   frames(batch, session) {
     const lines: string[] = [];
-    for (const item of batch.items) if (item.except !== session) lines.push(...item.text);
+    for (const item of batch.items) if (reaches(item, session)) lines.push(...item.text);
     return lines;
   },
 };

@@ -3,21 +3,34 @@
 // delivery ask the session's framing, and never branch on which one it is.
 
 import type { Checked } from "../../shared/checked.ts";
-import type { ClientMessage, Refusal, ServerMessage, WelcomeMessage } from "../../shared/protocol.ts";
+import type { ClientMessage, Refusal, WelcomeMessage } from "../../shared/protocol.ts";
 import type { Session, SessionAttachment } from "./session.ts";
 
-/** One broadcast waiting for delivery, serialised once per framing. */
-export interface Outgoing {
-  message: ServerMessage;
+/** A broadcast as it travels: serialised once per framing, so shards deliver it as it is. */
+export interface Rendered {
   json: string;
   /** The text framing's lines; none for a message it has no line for. */
   text: string[];
-  /** The one session this broadcast skips (a JSON joiner, which has its welcome instead). */
-  except: Session | null;
+  /** The room's id of a stored event (message or deletion), for order and gaps across objects. */
+  id?: number;
+  /** Whether it is a chat message (the deliveries the room's capacity is measured by). */
+  isMessage: boolean;
+}
+
+/** One broadcast waiting for delivery. */
+export interface Outgoing extends Rendered {
+  /** The one session this broadcast skips (a JSON joiner, which has its welcome instead), or its key on a shard. */
+  except: Session | string | null;
   /** When the room accepted it. */
   acceptedAt: number;
   /** Sessions it goes to. */
   deliveries: number;
+}
+
+/** Whether `item` goes to `session`: not the one it skips, and not a stored event its welcome held. */
+export function reaches(item: Outgoing, session: Session): boolean {
+  if (item.except === session || item.except === session.data.key) return false;
+  return item.id === undefined || item.id > session.welcomedUpTo;
 }
 
 /** Broadcasts flushed together; packed once for every batching session (see framing-json.ts). */

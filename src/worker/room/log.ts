@@ -8,9 +8,10 @@ import type { Session } from "./session.ts";
 const REFUSAL_LOG_INTERVAL_MS = 5_000;
 
 /** Logs a session joining. */
-export function logConnected(session: Session): void {
-  const { name, ip, path, room } = session.data;
-  console.log(`[INFO] client ${name} (${ip}) connected through ${path} room=${room}`);
+export function logConnected(session: Session, shard: number): void {
+  const { name, ip, path, room, user } = session.data;
+  const who = user !== undefined ? ` user=${user}` : "";
+  console.log(`[INFO] client ${name} (${ip}) connected through ${path} room=${room} shard=${shard}${who}`);
 }
 
 /** Logs a session leaving, with the close code. */

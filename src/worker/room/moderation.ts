@@ -49,12 +49,14 @@ export function kick(room: Room, actor: Actor, target: Target, reason = KICKED_R
     target.user !== undefined ? session.data.user === target.user : session.data.name === target.name,
   );
   for (const session of sessions) room.drop(session, CloseCode.forbidden, reason);
-  logAction(
-    room,
-    actor,
-    `kicked ${describeTarget(target)} (${sessions.length} session${sessions.length === 1 ? "" : "s"})`,
-  );
-  return sessions.length;
+  // Sessions on the room's shards are closed there; they are announced as left when they go.
+  let kicked = sessions.length;
+  for (const [shard, keys] of room.shards.sessionsOf(target)) {
+    room.shards.close(shard, keys, CloseCode.forbidden, reason);
+    kicked += keys.length;
+  }
+  logAction(room, actor, `kicked ${describeTarget(target)} (${kicked} session${kicked === 1 ? "" : "s"})`);
+  return kicked;
 }
 
 /** Kicks `target`, then refuses its joins and posts for `seconds`. */

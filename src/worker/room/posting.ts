@@ -59,7 +59,7 @@ export function post(
       });
     }
   }
-  if (!room.capacity.admits(room.sessions.size, now) || !withinDeliveryCap(room, now)) {
+  if (!room.capacity.admits(room.online.count(), now) || !withinDeliveryCap(room, now)) {
     return refuse({ code: "rate_limited", message: "the room is too busy right now: try again in a moment" });
   }
   clock.lastPostAt = now;
@@ -75,6 +75,6 @@ function withinDeliveryCap(room: Room, now: number): boolean {
   const cap = room.config.roomDeliveriesPerSecond;
   if (cap === 0) return true;
   // A message to more sessions than the whole cap still goes when the bucket is full.
-  const deliveries = Math.min(room.sessions.size, cap);
+  const deliveries = Math.min(room.online.count(), cap);
   return takeTokens(room.deliveryCap, deliveries, { capacity: cap, perSecond: cap }, now);
 }

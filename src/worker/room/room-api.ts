@@ -49,13 +49,13 @@ const POST_STATUS: Record<ErrorCode | "banned", number> = {
 
 /** `GET /api/rooms/<room>`. */
 export function roomInfo(room: Room, name: string): RoomInfo {
-  const { sessions, history, moderation, config } = room;
+  const { history, moderation, config } = room;
   return {
     room: name,
-    online: sessions.size,
-    names: sessions.names().slice(0, config.presenceLimit),
+    online: room.online.count(),
+    names: room.online.names(config.presenceLimit),
     lastMessageId: history.lastId,
-    shards: 1,
+    shards: room.shards.objects,
     settings: moderation.settings,
   };
 }

@@ -1,16 +1,23 @@
-// One room's state and the few things every part of it does: find a socket's session, refuse
-// a frame, drop a session, and say who left. join.ts, pipeline.ts and idle.ts act on it;
-// chat-room.ts only hands the runtime's events to them.
+// One room object's state and the few things every part of it does: find a socket's session,
+// refuse a frame, drop a session, and say who left. join.ts, pipeline.ts and idle.ts act on it;
+// chat-room.ts only hands the runtime's events to them. The object is the room's sequencer
+// (its history, settings and shard directory are the room's) or one of its shards (it holds
+// sessions and asks the sequencer, through its ShardLink, for everything room-wide).
 
 import { PING_FRAME, PONG_FRAME, type Refusal } from "../../shared/protocol.ts";
 import { fullBucket, type Bucket } from "../../shared/token-bucket.ts";
 import { readConfig, type RoomConfig } from "../config.ts";
+import { LocalAuthority, type Authority } from "./authority.ts";
+import type { ChatRoom } from "./chat-room.ts";
 import { Capacity } from "./capacity.ts";
 import { Delivery } from "./delivery.ts";
 import { History } from "./history.ts";
 import { logDisconnected, logRefusal } from "./log.ts";
 import { ModerationStore } from "./moderation-store.ts";
+import { Online } from "./online.ts";
 import { Presence } from "./presence.ts";
+import { ShardDirectory } from "./shard-directory.ts";
+import { ShardLink, type ShardRole } from "./shard-link.ts";
 import { migrate } from "./schema.ts";
 import type { Session, SessionAttachment } from "./session.ts";
 import { SessionSet } from "./sessions.ts";
@@ -27,11 +34,17 @@ export class Room {
   readonly capacity: Capacity;
   /** Join and leave notices, one by one or, in a big room, in summaries. */
   readonly presence: Presence;
+  /** Who is in the whole room. */
+  readonly online: Online;
+  /** On the sequencer: the room's shards. */
+  readonly shards: ShardDirectory;
+  readonly #namespace: DurableObjectNamespace<ChatRoom>;
+  #authority: Authority;
   /** The optional room-wide cap on deliveries per second; in memory only, as a woken room starts idle. */
   readonly deliveryCap: Bucket;
   /** Per-user state of HTTP posters (rate and slow mode), in memory: a woken room starts afresh. */
   readonly httpPosters = new Map<string, { bucket: Bucket; lastPostAt?: number }>();
-  #name = "";
+  #name: string;
 
   constructor(ctx: DurableObjectState, env: Env) {
     this.ctx = ctx;
@@ -41,15 +54,28 @@ export class Room {
     this.moderation = new ModerationStore(ctx.storage.sql);
     this.deliveryCap = fullBucket(this.config.roomDeliveriesPerSecond, Date.now());
     this.capacity = new Capacity(this.config.maxBacklogMs);
+    this.#namespace = env.CHAT_ROOM;
+    this.#name =
+      ctx.storage.sql.exec<{ name: string }>("SELECT name FROM room_meta WHERE id = 1").toArray()[0]?.name ?? "";
+    this.shards = new ShardDirectory(ctx.storage.sql, env.CHAT_ROOM, this.config.shardSessions, () => this.name);
     this.delivery = new Delivery({
       capacity: this.capacity,
+      online: () => this.online.count(),
+      forward: (items) => this.shards.forward(items),
       durable: () => ctx.storage.sync(),
       maxBufferedBytes: this.config.maxBufferedBytes,
       broken: (session, code, reason) => this.drop(session, code, reason),
     });
     this.sessions = new SessionSet(() => this.delivery.flushNow());
     this.delivery.deliverTo(this.sessions);
-    this.presence = new Presence(this.sessions, this.delivery, this.config.presenceLimit);
+    this.online = new Online(this.sessions);
+    this.online.includeRemote(this.shards);
+    this.presence = new Presence(this);
+    const role = ctx.storage.sql
+      .exec<{ room: string; idx: number; last_id: number }>("SELECT room, idx, last_id FROM shard_role WHERE id = 1")
+      .toArray()[0];
+    this.#authority =
+      role === undefined ? new LocalAuthority(this) : this.#linkTo({ room: role.room, index: role.idx }, role.last_id);
     // Heartbeats are answered by the runtime itself, so a ping never wakes a hibernating room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
     // Waking from hibernation: the sockets survived, the in-memory session set did not.
@@ -61,12 +87,45 @@ export class Room {
 
   /** The room's name, for log lines: from its id, or from the last request routed to it. */
   get name(): string {
-    return this.ctx.id.name ?? this.#name;
+    const link = this.#authority instanceof ShardLink ? this.#authority : null;
+    return link?.role.room ?? this.#name;
+  }
+
+  /** Who answers for the room as a whole: this object, or (on a shard) the sequencer. */
+  get authority(): Authority {
+    return this.#authority;
+  }
+
+  /** This object's shard role, or null on the room's sequencer. */
+  get shardRole(): ShardRole | null {
+    return this.#authority instanceof ShardLink ? this.#authority.role : null;
+  }
+
+  /** Makes this object shard `role.index` of its room, for good (the role is stored). */
+  becomeShard(role: ShardRole): ShardLink {
+    if (this.#authority instanceof ShardLink) return this.#authority;
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO shard_role (id, room, idx, last_id) VALUES (1, ?, ?, 0)",
+      role.room,
+      role.index,
+    );
+    const link = this.#linkTo(role, 0);
+    this.#authority = link;
+    return link;
+  }
+
+  #linkTo(role: ShardRole, lastId: number): ShardLink {
+    // A shard counts only its own sessions; the sequencer counts the whole room.
+    this.online.includeRemote({ count: 0, hasName: () => false, names: () => [] });
+    return new ShardLink(this, role, this.#namespace.get(this.#namespace.idFromName(role.room)), lastId);
   }
 
   /** Notes the room's name from a request the Worker routed here. */
   learnName(name: string): void {
+    if (name === this.#name) return;
+    // Kept, so that a room woken by a socket (no request, no name) still knows its shards' names.
     this.#name = name;
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO room_meta (id, name) VALUES (1, ?)", name);
   }
 
   /**
@@ -98,7 +157,7 @@ export class Room {
   remove(session: Session, code: number, reason: string): void {
     if (!this.sessions.remove(session)) return;
     logDisconnected(session, code, reason);
-    if (session.announced) this.presence.left(session, Date.now());
+    if (session.announced) this.#authority.left(session, Date.now());
   }
 
   /** When the room last heard from a session: its last frame, or the runtime's answer to its last ping. */

@@ -31,6 +31,11 @@ const MIGRATIONS: readonly string[] = [
      reason TEXT,
      PRIMARY KEY (kind, value)
    )`,
+  // 3: rooms larger than one object. On the sequencer: its name, and the sessions its shards
+  // hold; on a shard: which room and index it is, and the newest id it has delivered.
+  `CREATE TABLE room_meta (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL);
+   CREATE TABLE shard_sessions (key TEXT PRIMARY KEY, shard INTEGER NOT NULL, name TEXT NOT NULL, user TEXT);
+   CREATE TABLE shard_role (id INTEGER PRIMARY KEY CHECK (id = 1), room TEXT NOT NULL, idx INTEGER NOT NULL, last_id INTEGER NOT NULL)`,
 ];
 
 /** The version the current release writes. */

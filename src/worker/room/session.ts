@@ -7,6 +7,8 @@ import type { Framing } from "./framing.ts";
 
 /** Per-session data kept in the WebSocket attachment (structured-cloned, so plain data only). */
 export interface SessionAttachment {
+  /** The session's id across the room's objects; absent in attachments from before shards. */
+  key?: string;
   name: string;
   room: string;
   /** Whether the session speaks the JSON framing (`chat.v1.json`) rather than text lines. */
@@ -48,6 +50,8 @@ export interface Session {
    * welcome went out was never announced, so it must not be announced as left either.
    */
   announced: boolean;
+  /** The newest stored id its welcome held: later deliveries of older ids skip it. */
+  welcomedUpTo: number;
   /** Refusals not yet logged, and when the last refusal line was written. */
   unloggedRefusals: number;
   lastRefusalLogAt: number;

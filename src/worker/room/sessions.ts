@@ -15,6 +15,7 @@ export function framingOf(data: SessionAttachment): Framing {
 /** See the file comment. */
 export class SessionSet {
   readonly #sessions = new Map<WebSocket, Session>();
+  readonly #byKey = new Map<string, Session>();
   /** How many sessions carry each name, so `online` lists each name once. */
   readonly #nameCounts = new Map<string, number>();
   /** Called before every change of the set, so that what was queued for the old set goes first. */
@@ -33,6 +34,11 @@ export class SessionSet {
   /** The session of `socket`, if it is in the room. */
   get(socket: WebSocket): Session | undefined {
     return this.#sessions.get(socket);
+  }
+
+  /** The session whose attachment carries `key`. */
+  byKey(key: string): Session | undefined {
+    return this.#byKey.get(key);
   }
 
   /** Every session, in joining order. */
@@ -59,6 +65,7 @@ export class SessionSet {
   add(socket: WebSocket, data: SessionAttachment, announced: boolean): Session {
     this.#beforeChange();
     const session: Session = {
+      welcomedUpTo: 0,
       socket,
       data,
       framing: framingOf(data),
@@ -66,7 +73,9 @@ export class SessionSet {
       unloggedRefusals: 0,
       lastRefusalLogAt: 0,
     };
+    data.key ??= crypto.randomUUID();
     this.#sessions.set(socket, session);
+    this.#byKey.set(data.key, session);
     if (session.framing === batchedJsonFraming) this.#batching++;
     this.#nameCounts.set(data.name, (this.#nameCounts.get(data.name) ?? 0) + 1);
     return session;
@@ -79,6 +88,7 @@ export class SessionSet {
   remove(session: Session): boolean {
     this.#beforeChange();
     if (!this.#sessions.delete(session.socket)) return false;
+    if (session.data.key !== undefined) this.#byKey.delete(session.data.key);
     if (session.framing === batchedJsonFraming) this.#batching--;
     const { name } = session.data;
     const left = (this.#nameCounts.get(name) ?? 1) - 1;
