@@ -15,6 +15,7 @@ export async function seed(room: string, count: number): Promise<void> {
   await runInDurableObject(stub, (_instance, state) => {
     const history = new History(state.storage.sql, 1000);
     for (let i = 1; i <= count; i++) history.append({ name: "seed" }, `m${i}`, 1_700_000_000_000 + i, `seed-${i}`);
+    history.commit();
   });
   await evictDurableObject(stub);
 }

@@ -40,6 +40,8 @@ export interface DeliveryOptions {
   capacity: Capacity;
   /** How many sessions the whole room holds (its shards' included): what a broadcast costs. */
   online(): number;
+  /** Writes what storage must hold before anything is sent (see History.commit). */
+  beforeFlush?(): void;
   /** Hands each flushed batch on to the room's shards (on the object that sequences the room). */
   forward?(items: readonly Outgoing[]): void;
 }
@@ -134,6 +136,7 @@ export class Delivery {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#queue.length === 0 || this.#sessions === null) return;
+    this.#options.beforeFlush?.();
     const batch = new PackedOnce(this.#queue);
     this.#queue = [];
     const now = Date.now();

@@ -32,12 +32,26 @@ interface EventRow extends Record<string, SqlStorageValue> {
 
 const COLUMNS = "id, type, name, user, text, at, ref, target, deleted";
 
+/** An event on its way into storage. */
+interface PendingRow {
+  id: number;
+  type: StoredEvent["type"];
+  author: Author;
+  text: string;
+  at: number;
+  ref: string | null;
+  target: number | null;
+}
+
 /** One room's stored events; the schema is schema.ts's. */
 export class History {
   readonly #sql: SqlStorage;
   readonly #limit: number;
   #lastId: number;
   #oldestId: number;
+  /** Messages accepted and given ids, written in one go by {@link commit}, before anyone receives them. */
+  #pending: PendingRow[] = [];
+  readonly #pendingRefs = new Map<string, ChatMessage>();
 
   constructor(sql: SqlStorage, limit: number) {
     this.#sql = sql;
@@ -56,17 +70,38 @@ export class History {
     return this.#lastId;
   }
 
-  /** Stores a new message and returns it with its id. */
+  /**
+   * Takes a new message and returns it with its id. It is written by the next {@link commit},
+   * which delivery runs before it sends anything (and every read runs first): a busy room so
+   * writes the messages of a flush in one transaction instead of one per message, and nobody
+   * can receive a message that is not stored. One lost with the object before that was seen by
+   * no one, acknowledged to no one, and is resent by its client.
+   */
   append(author: Author, text: string, at: number, ref: string | undefined): ChatMessage {
-    const id = this.#insert({ type: "message", author, text, at, ref: ref ?? null, target: null });
+    const id = ++this.#lastId;
+    this.#pending.push({ id, type: "message", author, text, at, ref: ref ?? null, target: null });
     const message: ChatMessage = { type: "message", id, name: author.name, text, at };
-    if (ref !== undefined) message.ref = ref;
+    if (ref !== undefined) {
+      message.ref = ref;
+      this.#pendingRefs.set(ref, message);
+    }
     if (author.user !== undefined) message.user = author.user;
     return message;
   }
 
+  /** Writes every message {@link append} took since the last commit. */
+  commit(): void {
+    if (this.#pending.length === 0) return;
+    const rows = this.#pending;
+    this.#pending = [];
+    this.#pendingRefs.clear();
+    for (const row of rows) this.#write(row);
+    if (this.#lastId - this.#oldestId + 1 > this.#limit + TRIM_BATCH) this.#trim();
+  }
+
   /** Deletes live message `target`, leaving its tombstone, and stores the deletion; null if it is no live message. */
   delete(target: number, by: Author, at: number): DeleteEvent | null {
+    this.commit();
     const live = this.message(target);
     if (live === null || live.deleted) return null;
     this.#sql.exec("UPDATE messages SET text = '', deleted = 1 WHERE id = ?", target);
@@ -78,6 +113,7 @@ export class History {
 
   /** The stored message `id` (a tombstone when deleted), if the room still keeps it. */
   message(id: number): ChatMessage | null {
+    this.commit();
     if (id < this.#firstKept()) return null;
     const row = this.#sql
       .exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ? AND type = 'message'`, id)
@@ -87,12 +123,15 @@ export class History {
 
   /** The stored message that carries `ref`, if any. */
   findByRef(ref: string): ChatMessage | null {
+    // A resend of a message not written yet: written now, since its sender is about to hear of it.
+    if (this.#pendingRefs.has(ref)) this.commit();
     const row = this.#sql.exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE ref = ?`, ref).toArray()[0];
     return row === undefined ? null : (toEvent(row) as ChatMessage);
   }
 
   /** Up to `limit` events after `since`, oldest first. */
   since(since: number, limit: number = this.#limit): Replay {
+    this.commit();
     const from = Math.max(since, this.#firstKept() - 1);
     const rows = this.#sql
       .exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`, from, limit)
@@ -105,6 +144,7 @@ export class History {
    * is then what is kept, and `truncated` says whether any of the `count` asked for are gone.
    */
   latest(count: number): Replay {
+    this.commit();
     if (count <= 0) return { events: [], truncated: false };
     const rows = this.#sql
       .exec<EventRow>(
@@ -118,16 +158,15 @@ export class History {
     return { events: rows.map(toEvent), truncated: this.#lastId > 0 && this.#firstKept() > firstAsked };
   }
 
-  #insert(event: {
-    type: StoredEvent["type"];
-    author: Author;
-    text: string;
-    at: number;
-    ref: string | null;
-    target: number | null;
-  }): number {
-    const id = this.#lastId + 1;
-    const { type, author, text, at, ref, target } = event;
+  #insert(event: Omit<PendingRow, "id">): number {
+    this.commit();
+    const id = ++this.#lastId;
+    this.#write({ ...event, id });
+    if (this.#lastId - this.#oldestId + 1 > this.#limit + TRIM_BATCH) this.#trim();
+    return id;
+  }
+
+  #write({ id, type, author, text, at, ref, target }: PendingRow): void {
     this.#sql.exec(
       "INSERT INTO messages (id, type, name, user, text, at, ref, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       id,
@@ -139,9 +178,6 @@ export class History {
       ref,
       target,
     );
-    this.#lastId = id;
-    if (id - this.#oldestId + 1 > this.#limit + TRIM_BATCH) this.#trim();
-    return id;
   }
 
   /**

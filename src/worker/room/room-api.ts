@@ -78,6 +78,8 @@ export function postOverHttp(room: Room, actor: Actor, body: HttpPost, now: numb
     return refused("rate_limited", `slow down: at most ${capacity} messages at once and ${perSecond} a second`);
   }
   const posted = post(room, actor, poster, { type: "message", ...body }, now);
+  // The answer is the caller's acknowledgement: the message is written before it goes.
+  room.history.commit();
   if (!posted.ok) return refused(posted.error.code, posted.error.message);
   return { status: posted.value.resent ? 200 : 201, body: posted.value.message };
 }

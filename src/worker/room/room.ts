@@ -62,6 +62,7 @@ export class Room {
       capacity: this.capacity,
       online: () => this.online.count(),
       forward: (items) => this.shards.forward(items),
+      beforeFlush: () => this.history.commit(),
       durable: () => ctx.storage.sync(),
       maxBufferedBytes: this.config.maxBufferedBytes,
       broken: (session, code, reason) => this.drop(session, code, reason),
