@@ -52,6 +52,11 @@ export class History {
   /** Messages accepted and given ids, written in one go by {@link commit}, before anyone receives them. */
   #pending: PendingRow[] = [];
   readonly #pendingRefs = new Map<string, ChatMessage>();
+  /**
+   * The refs of the stored rows, in id order: almost every message carries a ref never seen
+   * before, and this answers "is it new?" without a query.
+   */
+  readonly #refs = new Map<string, number>();
 
   constructor(sql: SqlStorage, limit: number) {
     this.#sql = sql;
@@ -63,6 +68,11 @@ export class History {
       .one();
     this.#lastId = bounds.newest ?? 0;
     this.#oldestId = bounds.oldest ?? this.#lastId + 1;
+    for (const row of sql.exec<{ id: number; ref: string }>(
+      "SELECT id, ref FROM messages WHERE ref IS NOT NULL ORDER BY id",
+    )) {
+      this.#refs.set(row.ref, row.id);
+    }
   }
 
   /** The newest id ever given; ids are never reused, even after a trim. */
@@ -125,6 +135,7 @@ export class History {
   findByRef(ref: string): ChatMessage | null {
     // A resend of a message not written yet: written now, since its sender is about to hear of it.
     if (this.#pendingRefs.has(ref)) this.commit();
+    if (!this.#refs.has(ref)) return null;
     const row = this.#sql.exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE ref = ?`, ref).toArray()[0];
     return row === undefined ? null : (toEvent(row) as ChatMessage);
   }
@@ -167,6 +178,7 @@ export class History {
   }
 
   #write({ id, type, author, text, at, ref, target }: PendingRow): void {
+    if (ref !== null) this.#refs.set(ref, id);
     this.#sql.exec(
       "INSERT INTO messages (id, type, name, user, text, at, ref, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       id,
@@ -192,6 +204,10 @@ export class History {
     const keepFrom = this.#lastId - this.#limit + 1;
     this.#sql.exec("DELETE FROM messages WHERE id < ?", keepFrom);
     this.#oldestId = keepFrom;
+    for (const [ref, id] of this.#refs) {
+      if (id >= keepFrom) break;
+      this.#refs.delete(ref);
+    }
   }
 }
 
