@@ -118,7 +118,7 @@ export class Room {
   #linkTo(role: ShardRole, lastId: number): ShardLink {
     // A shard counts only its own sessions; the sequencer counts the whole room.
     this.online.includeRemote({ count: 0, hasName: () => false, names: () => [] });
-    return new ShardLink(this, role, this.#namespace.get(this.#namespace.idFromName(role.room)), lastId);
+    return new ShardLink(this, role, () => this.#namespace.get(this.#namespace.idFromName(role.room)), lastId);
   }
 
   /** Notes the room's name from a request the Worker routed here. */

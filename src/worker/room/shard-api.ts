@@ -13,12 +13,15 @@ import { welcomeParts, type WelcomeParts } from "./welcome.ts";
 
 /** On the sequencer: answers a shard's batch of requests, in order. */
 export function answerShard(room: Room, index: number, requests: ShardRequest[], now: number): ShardAnswer[] {
+  // Each session's slow-mode clock as this batch moves it: two posts in one batch see the first.
+  const clocks = new Map<string, { lastPostAt?: number }>();
   return requests.map((request): ShardAnswer => {
     const member = memberOf(request.member);
     switch (request.kind) {
       case "request": {
-        const clock: { lastPostAt?: number } =
-          request.lastPostAt === undefined ? {} : { lastPostAt: request.lastPostAt };
+        const key = request.member.key;
+        const clock = clocks.get(key) ?? (request.lastPostAt === undefined ? {} : { lastPostAt: request.lastPostAt });
+        clocks.set(key, clock);
         const reply = handleRequest(room, member, request.request, clock, now);
         return clock.lastPostAt === undefined ? reply : { ...reply, lastPostAt: clock.lastPostAt };
       }

@@ -25,7 +25,9 @@ export interface ShardRole {
 export class ShardLink implements Authority {
   readonly #room: Room;
   readonly #role: ShardRole;
-  readonly #sequencer: DurableObjectStub<ChatRoom>;
+  /** Made anew after a failed call: a stub whose call threw may fail every later call too. */
+  #sequencer: DurableObjectStub<ChatRoom>;
+  readonly #newStub: () => DurableObjectStub<ChatRoom>;
   #queue: ShardRequest[] = [];
   #sending: Promise<void> = Promise.resolve();
   #sendScheduled = false;
@@ -33,10 +35,11 @@ export class ShardLink implements Authority {
   /** The newest stored id delivered here. */
   #lastId: number;
 
-  constructor(room: Room, role: ShardRole, sequencer: DurableObjectStub<ChatRoom>, lastId: number) {
+  constructor(room: Room, role: ShardRole, sequencer: () => DurableObjectStub<ChatRoom>, lastId: number) {
     this.#room = room;
     this.#role = role;
-    this.#sequencer = sequencer;
+    this.#newStub = sequencer;
+    this.#sequencer = sequencer();
     this.#lastId = lastId;
   }
 
@@ -75,6 +78,7 @@ export class ShardLink implements Authority {
     this.#delivering = this.#delivering
       .then(() => this.#deliver(items))
       .catch((error: unknown) => {
+        this.#sequencer = this.#newStub();
         console.warn(`[WARN] room=${this.#role.room} shard=${this.#role.index}: delivery failed: ${String(error)}`);
       });
     return this.#delivering;
@@ -90,16 +94,19 @@ export class ShardLink implements Authority {
   }
 
   #enqueue(items: ShardItem[]): void {
+    const before = this.#lastId;
     for (const item of items) {
       if (item.id !== undefined) {
         if (item.id <= this.#lastId) continue;
-        this.#setLastId(item.id);
+        this.#lastId = item.id;
       }
       this.#room.delivery.enqueue(
         { json: item.json, text: item.text, isMessage: item.isMessage, ...(item.id !== undefined && { id: item.id }) },
         item.except ?? null,
       );
     }
+    // One row written per batch, not per event.
+    if (this.#lastId !== before) this.#setLastId(this.#lastId);
   }
 
   #setLastId(id: number): void {
@@ -126,6 +133,7 @@ export class ShardLink implements Authority {
     try {
       answers = await this.#sequencer.fromShard(this.#role.room, this.#role.index, batch);
     } catch (error) {
+      this.#sequencer = this.#newStub();
       console.warn(
         `[WARN] room=${this.#role.room} shard=${this.#role.index}: ${batch.length} requests failed: ${String(error)}`,
       );
