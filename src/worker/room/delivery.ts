@@ -54,6 +54,8 @@ export class Delivery {
   #flushScheduled = false;
   #lastFlushAt = 0;
   #lastBroadcastAt = 0;
+  /** The last broadcast's place in the room's order; from the clock, so it only grows across restarts. */
+  #seq = Date.now() * 1_000;
   /** Milliseconds between broadcasts, smoothed. */
   #pace = MAX_PACK_WINDOW_MS;
 
@@ -99,9 +101,19 @@ export class Delivery {
    * flushes what is queued first.
    */
   broadcast(message: ServerMessage, except: Except = null, text: string[] = toTextLines(message)): void {
-    const rendered: Rendered = { json: JSON.stringify(message), text, isMessage: message.type === "message" };
+    const rendered: Rendered = {
+      json: JSON.stringify(message),
+      text,
+      isMessage: message.type === "message",
+      seq: ++this.#seq,
+    };
     if (message.type === "message" || message.type === "delete") rendered.id = message.id;
     this.enqueue(rendered, except);
+  }
+
+  /** The place of the last broadcast in the room's order. */
+  get lastSeq(): number {
+    return this.#seq;
   }
 
   /** Queues an already rendered broadcast: one of this object's own, or one its room's sequencer sent. */

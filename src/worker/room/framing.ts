@@ -15,6 +15,11 @@ export interface Rendered {
   id?: number;
   /** Whether it is a chat message (the deliveries the room's capacity is measured by). */
   isMessage: boolean;
+  /**
+   * Its place among every broadcast of the room, stored or not (given by the sequencer): a
+   * joiner on a shard skips what its welcome already covered, such as a join it counted.
+   */
+  seq?: number;
 }
 
 /** One broadcast waiting for delivery. */
@@ -30,6 +35,7 @@ export interface Outgoing extends Rendered {
 /** Whether `item` goes to `session`: not the one it skips, and not a stored event its welcome held. */
 export function reaches(item: Outgoing, session: Session): boolean {
   if (item.except === session || item.except === session.data.key) return false;
+  if (item.seq !== undefined && item.seq <= session.welcomedSeq) return false;
   return item.id === undefined || item.id > session.welcomedUpTo;
 }
 

@@ -64,6 +64,7 @@ async function acceptHere(room: Room, request: Request, join: JoinRequest, name:
     server.serializeAttachment(data);
     session = room.sessions.add(server, data, false);
     session.welcomedUpTo = parts.lastMessageId;
+    session.welcomedSeq = parts.seq;
     logConnected(session, room.shardRole?.index ?? 0);
     if (!room.delivery.send(session, session.framing.greeting(welcomeOf(room, session, join, parts)))) {
       // The joiner is gone before it heard its welcome: nobody else ever learns it was here.

@@ -52,6 +52,8 @@ export interface Session {
   announced: boolean;
   /** The newest stored id its welcome held: later deliveries of older ids skip it. */
   welcomedUpTo: number;
+  /** The sequencer's last broadcast when its welcome was built: later deliveries of earlier ones skip it. */
+  welcomedSeq: number;
   /** Refusals not yet logged, and when the last refusal line was written. */
   unloggedRefusals: number;
   lastRefusalLogAt: number;

@@ -66,6 +66,7 @@ export class SessionSet {
     this.#beforeChange();
     const session: Session = {
       welcomedUpTo: 0,
+      welcomedSeq: 0,
       socket,
       data,
       framing: framingOf(data),

@@ -129,11 +129,12 @@ export class ShardDirectory implements RemoteRoster {
   forward(items: readonly Outgoing[]): void {
     const shards = new Set([...this.#perShard.keys(), ...this.#reserved.keys()]);
     if (shards.size === 0) return;
-    const batch: ShardItem[] = items.map(({ json, text, id, isMessage, except }) => ({
+    const batch: ShardItem[] = items.map(({ json, text, id, seq, isMessage, except }) => ({
       json,
       text,
       isMessage,
       ...(id !== undefined && { id }),
+      ...(seq !== undefined && { seq }),
       ...(typeof except === "string" && { except }),
     }));
     for (const index of shards) this.#chain(index, (stub) => stub.deliver(this.#room(), index, batch));

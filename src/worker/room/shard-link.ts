@@ -101,7 +101,13 @@ export class ShardLink implements Authority {
         this.#lastId = item.id;
       }
       this.#room.delivery.enqueue(
-        { json: item.json, text: item.text, isMessage: item.isMessage, ...(item.id !== undefined && { id: item.id }) },
+        {
+          json: item.json,
+          text: item.text,
+          isMessage: item.isMessage,
+          ...(item.id !== undefined && { id: item.id }),
+          ...(item.seq !== undefined && { seq: item.seq }),
+        },
         item.except ?? null,
       );
     }

@@ -10,6 +10,7 @@ export interface ShardItem {
   text: string[];
   isMessage: boolean;
   id?: number;
+  seq?: number;
   except?: string;
 }
 

@@ -15,6 +15,8 @@ export interface WelcomeParts {
   online: string[];
   /** Sessions in the room, the joiner included. */
   onlineCount: number;
+  /** The sequencer's last broadcast, which the welcome already reflects. */
+  seq: number;
 }
 
 /** The welcome parts for a joiner named `name` who is about to be counted in. */
@@ -30,5 +32,6 @@ export function welcomeParts(room: Room, join: JoinRequest, name: string): Welco
     settings: room.moderation.settings,
     online: names,
     onlineCount: room.online.count() + 1,
+    seq: room.delivery.lastSeq,
   };
 }

@@ -68,6 +68,25 @@ describe("a room over several Durable Objects", () => {
     expect(await text.nextText()).toBe("from s1: to the text session on its shard");
   });
 
+  it("never tells a joiner on a shard of a join its welcome already counted", async () => {
+    const room = uniqueRoom("shard-stale");
+    const sockets: WorkerdTestSocket[] = [];
+    for (let i = 0; i < 7; i++)
+      sockets.push(await openWorkerdSocket(`/chat/${room}?name=j${i}&history=0`, { json: true }));
+    const last = sockets.at(-1)!;
+    await last.nextOf("welcome");
+    sockets[0]!.sendJson({ type: "message", text: "marker" });
+    for (const socket of sockets) {
+      await socket.waitFor("the marker", () => chat(socket).length === 1);
+      const messages = socket.messages();
+      const welcome = messages.find((m) => m.type === "welcome") as WelcomeMessage;
+      const joins = messages.filter((m) => m.type === "join").map((m) => m.type === "join" && m.name);
+      for (const name of joins) expect(welcome.online, `${welcome.you} heard ${String(name)} join`).not.toContain(name);
+      // Everyone who came before is in its welcome, and everyone after in a join notice.
+      expect(new Set([...welcome.online, ...joins]).size).toBe(7);
+    }
+  });
+
   it("resumes with since on another shard than before, with nothing missed or repeated", async () => {
     const room = uniqueRoom("shard-resume");
     const sockets = await fill(room, 5);
