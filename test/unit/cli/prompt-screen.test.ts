@@ -1,80 +1,12 @@
 // The prompt that stays on the bottom line while messages print above it, on a real readline
-// interface over in-memory streams. What it writes is played on a small terminal model (cursor
-// moves, clears, line wrap), so the tests read the screen a person would see.
+// interface over in-memory streams. What it writes is played on a small terminal model
+// (test/support/terminal-model.ts), so the tests read the screen a person would see.
 
 import { createInterface, type Interface } from "node:readline";
 import { PassThrough, Writable } from "node:stream";
 import { afterEach, describe, expect, test } from "vitest";
 import { PromptScreen } from "../../../src/cli/prompt-screen.ts";
-
-/** A terminal of `columns`: the rows written so far and the cursor, as escape sequences leave them. */
-class Screen {
-  rows: string[] = [""];
-  row = 0;
-  col = 0;
-  readonly columns: number;
-  constructor(columns: number) {
-    this.columns = columns;
-  }
-
-  play(data: string): void {
-    for (let i = 0; i < data.length; i++) {
-      const char = data[i]!;
-      if (char === "\x1b" && data[i + 1] === "[") {
-        const match = /^\x1b\[(\d*)([A-Za-z])/.exec(data.slice(i))!;
-        this.#control(match[2]!, match[1] === "" ? undefined : Number(match[1]));
-        i += match[0].length - 1;
-      } else if (char === "\n") {
-        this.#moveTo(this.row + 1, 0);
-      } else if (char === "\r") {
-        this.col = 0;
-      } else {
-        // The cursor may sit just past the last column; the next character wraps.
-        if (this.col >= this.columns) this.#moveTo(this.row + 1, 0);
-        const line = this.rows[this.row]!.padEnd(this.col);
-        this.rows[this.row] = line.slice(0, this.col) + char + line.slice(this.col + 1);
-        this.col++;
-      }
-    }
-  }
-
-  /** The screen's text, without trailing blank rows. */
-  get text(): string[] {
-    const rows = this.rows.map((row) => row.trimEnd());
-    while (rows.length > 1 && rows.at(-1) === "") rows.pop();
-    return rows;
-  }
-
-  #control(final: string, n: number | undefined): void {
-    switch (final) {
-      case "A":
-        return this.#moveTo(Math.max(0, this.row - (n ?? 1)), this.col);
-      case "B":
-        return this.#moveTo(this.row + (n ?? 1), this.col);
-      case "C":
-        return void (this.col += n ?? 1);
-      case "D":
-        return void (this.col = Math.max(0, this.col - (n ?? 1)));
-      case "G":
-        return void (this.col = (n ?? 1) - 1);
-      case "J": // from the cursor to the end of the screen
-        this.rows[this.row] = this.rows[this.row]!.slice(0, this.col);
-        this.rows.length = this.row + 1;
-        return;
-      case "K": // from the cursor to the end of the line
-        this.rows[this.row] = this.rows[this.row]!.slice(0, this.col);
-        return;
-      default:
-        throw new Error(`the terminal model does not know ESC[${n ?? ""}${final}`);
-    }
-  }
-
-  #moveTo(row: number, col: number): void {
-    while (this.rows.length <= row) this.rows.push("");
-    this.row = row;
-    this.col = col;
-  }
-}
+import { TerminalModel } from "../../support/terminal-model.ts";
 
 const interfaces: Interface[] = [];
 afterEach(() => {
@@ -83,7 +15,7 @@ afterEach(() => {
 
 /** A prompt screen on a readline interface whose output plays on a terminal model `columns` wide. */
 function terminal(columns = 40) {
-  const screen = new Screen(columns);
+  const screen = new TerminalModel(columns);
   const output = new Writable({
     write(chunk, _encoding, done) {
       screen.play(String(chunk));
