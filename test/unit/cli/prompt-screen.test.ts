@@ -105,6 +105,15 @@ describe("PromptScreen", () => {
     expect(screen.text).toEqual(["edge-chat: closed"]);
   });
 
+  test("when readline closes under a shown prompt (Ctrl-D), the prompt goes, so what is printed next starts a clean line", async () => {
+    const { screen, rl, prompt } = terminal();
+    prompt.setPrompt("main> ");
+    prompt.show();
+    rl.close();
+    prompt.print("-- sending 1 message before leaving");
+    expect(screen.text).toEqual(["-- sending 1 message before leaving"]);
+  });
+
   test("after readline has closed, printing still works and the prompt never comes back", () => {
     const { screen, rl, prompt } = terminal();
     prompt.setPrompt("main> ");
