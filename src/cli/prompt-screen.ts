@@ -16,7 +16,13 @@ export class PromptScreen {
   constructor(rl: Interface, output: NodeJS.WriteStream) {
     this.#rl = rl;
     this.#output = output;
-    rl.once("close", () => (this.#closed = true));
+    // Closed under a shown prompt (Ctrl-D): readline leaves it drawn, and whatever is printed
+    // next would land after it on the same row.
+    rl.once("close", () => {
+      if (this.#shown) this.#erasePrompt();
+      this.#shown = false;
+      this.#closed = true;
+    });
   }
 
   /** Shows the prompt (from then on every print redraws it). */
