@@ -279,7 +279,7 @@ function summaryLine(r: RunResult): string {
   return (
     `${r.contender} ${r.clients} clients: offered ${Math.round(r.offeredPerSec)}/s, delivered ${Math.round(r.deliveredPerSec)}/s, ` +
     `p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} max ${r.latencyMs.max.toFixed(1)} ms, ` +
-    `lost ${r.lost}, dup ${r.duplicated}, refused ${r.refused}, ${r.cpuMicrosPerDelivery.toFixed(2)} µs CPU/delivery` +
+    `lost ${r.lost}, late ${r.late}, dup ${r.duplicated}, refused ${r.refused}, ${r.cpuMicrosPerDelivery.toFixed(2)} µs CPU/delivery` +
     (Object.keys(r.closedByServer).length > 0 ? `, closed by the server: ${JSON.stringify(r.closedByServer)}` : "")
   );
 }
@@ -298,6 +298,7 @@ function summarise(results: RunResult[]) {
       joinP99Ms: of((r) => r.joinMs.p99),
       deliveredPerSec: of((r) => r.deliveredPerSec),
       lost: of((r) => r.lost),
+      late: of((r) => r.late),
       duplicated: of((r) => r.duplicated),
       refused: of((r) => r.refused),
       p50Ms: of((r) => r.latencyMs.p50),
@@ -324,6 +325,7 @@ function table(rows: ReturnType<typeof summarise>): string {
     "p99 ms",
     "max ms",
     "lost",
+    "late",
     "dup",
     "deliv/frame",
     "CPU µs/deliv",
@@ -343,6 +345,7 @@ function table(rows: ReturnType<typeof summarise>): string {
     range(r.p99Ms, 1),
     range(r.maxMs, 1),
     range(r.lost, 0),
+    range(r.late, 0),
     range(r.duplicated, 0),
     range(r.deliveriesPerFrame, 2),
     range(r.cpuMicrosPerDelivery, 2),
