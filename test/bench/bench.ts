@@ -4,13 +4,13 @@
 // Options: see USAGE below. Results go to stdout, and as JSON to bench-results/.
 
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../support/dev-server.ts";
 import { writeChart } from "./chart.ts";
 import { startBareRelay, startChatRoom, startNodeRelay, type Running } from "./contenders.ts";
-import { openRoom, type RunResult } from "./load.ts";
+import { openRoom, type FillResult, type RunResult } from "./load.ts";
 import { spread } from "../support/stats.ts";
 
 const USAGE = `npm run bench -- [options]
@@ -24,7 +24,12 @@ const USAGE = `npm run bench -- [options]
                               deliveries/s with p99 <= 100 ms and nothing lost
   --max-clients 100  --start-rate 4000  --step 1.2
   --url URL                   measure a ChatRoom already running there (no CPU/memory figures)
-  --connect-rate 100          connects per second (each join is announced to everyone: N² frames)
+  --connect-rate 100          connects per second; 0: as fast as joins complete, --connect-concurrency at a time
+  --connect-concurrency 50    joins in flight at once with --connect-rate 0
+  --join-only                 only fill each room and report what joining cost (time to the last
+                              welcome, join p50/p99, frames, CPU and memory per session), no messages
+  --shard-sessions N          the ChatRoom's SHARD_SESSIONS (sessions per Durable Object; shipped 1000)
+  --presence-limit N          the ChatRoom's PRESENCE_LIMIT (past it, presence summaries; shipped 100)
   --history 50                messages in the room before the clients join
   --no-matrix                 skip the fixed loads (with --find-max)
   --room-budget 0             the ChatRoom's optional fixed ROOM_DELIVERIES_PER_SEC cap (0: none, as shipped)
@@ -44,6 +49,10 @@ const { values: args } = parseArgs({
     step: { type: "string", default: "1.2" },
     url: { type: "string" },
     "connect-rate": { type: "string", default: "100" },
+    "connect-concurrency": { type: "string", default: "50" },
+    "join-only": { type: "boolean", default: false },
+    "shard-sessions": { type: "string" },
+    "presence-limit": { type: "string" },
     history: { type: "string", default: "50" },
     "no-matrix": { type: "boolean", default: false },
     direct: { type: "boolean", default: false },
@@ -67,6 +76,8 @@ const CHATROOM_VARS = {
   RATE_BURST: 1_000_000,
   RATE_PER_SEC: 1_000_000,
   ROOM_DELIVERIES_PER_SEC: Number(args["room-budget"]),
+  ...(args["shard-sessions"] !== undefined && { SHARD_SESSIONS: Number(args["shard-sessions"]) }),
+  ...(args["presence-limit"] !== undefined && { PRESENCE_LIMIT: Number(args["presence-limit"]) }),
 };
 
 const log = (line: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -96,22 +107,36 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 const runs: RunResult[] = [];
+const fills: (FillResult & { contender: string; clients: number; round: number; load1: number })[] = [];
 const maxSteps: RunResult[] = [];
 const maxima: { contender: string; round: number; deliveredPerSec: number }[] = [];
 try {
   for (let round = 0; round < repeat; round++) {
     // Each round starts with a different contender, so that none always runs on a warmer machine.
     const order = running.map((_, i) => running[(i + round) % running.length]!);
-    if (!args["no-matrix"]) {
+    if (args["join-only"]) {
+      for (const clients of numbers(args.clients)) {
+        for (const { contender } of order) {
+          log(`round ${round + 1}/${repeat}: ${contender.name}, ${clients} clients joining (load ${loadLine()})`);
+          const room = await openRoom(contender, roomOptions(clients), log);
+          fills.push({ ...room.fill, contender: contender.name, clients, round, load1: loadavg()[0]! });
+          log(fillLine(contender.name, clients, room.fill));
+          await room.close();
+        }
+      }
+    } else if (!args["no-matrix"]) {
       for (const clients of numbers(args.clients)) {
         for (const load of numbers(args.load)) {
           for (const { contender } of order) {
-            log(`round ${round + 1}/${repeat}: ${contender.name}, ${clients} clients, ${load} deliveries/s`);
+            log(
+              `round ${round + 1}/${repeat}: ${contender.name}, ${clients} clients, ${load} deliveries/s (load ${loadLine()})`,
+            );
             const room = await openRoom(contender, roomOptions(clients), log);
             const result = await room.measure(load, seconds);
             await room.close();
             log(summaryLine(result));
-            runs.push(result);
+            log(fillLine(contender.name, clients, result.fill));
+            runs.push({ ...result, load1: loadavg()[0]! });
           }
         }
       }
@@ -161,7 +186,7 @@ const outFile = join(outDir, `bench-${stamp}.json`);
 writeFileSync(
   outFile,
   JSON.stringify(
-    { date: new Date().toISOString(), machine, args, summary, maxSummary, runs, maxSteps, maxima },
+    { date: new Date().toISOString(), machine, args, summary, maxSummary, runs, maxSteps, maxima, fills },
     null,
     2,
   ),
@@ -175,7 +200,8 @@ if (maxSteps.length > 0) {
 console.log(
   `\n${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node}; medians of ${repeat} [min–max]\n`,
 );
-console.log(table(summary));
+if (runs.length > 0) console.log(table(summary));
+if (fills.length > 0) console.log(fillTable());
 if (maxima.length > 0) {
   console.log(
     `\nhighest deliveries/s at ${args["max-clients"]} clients with p99 <= ${P99_BUDGET_MS} ms and nothing lost:`,
@@ -185,14 +211,75 @@ if (maxima.length > 0) {
 console.log(`\nresults: ${outFile}`);
 
 function roomOptions(clients: number) {
-  return { clients, senders, connectsPerSec: Number(args["connect-rate"]), history: Number(args.history) };
+  return {
+    clients,
+    senders,
+    connectsPerSec: Number(args["connect-rate"]),
+    connectConcurrency: Number(args["connect-concurrency"]),
+    history: Number(args.history),
+  };
+}
+
+/** The 1, 5 and 15 minute load averages, as `uptime` shows them. */
+function loadLine(): string {
+  return loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
+}
+
+function fillLine(name: string, clients: number, f: FillResult): string {
+  const by = Object.entries(f.cpuMicrosPerClientByProcess)
+    .map(([role, us]) => `${role} ${Math.round(us)}`)
+    .join(", ");
+  return (
+    `${name} ${clients} clients joined in ${f.connectSeconds.toFixed(2)} s (settled ${f.settledSeconds.toFixed(2)} s), ` +
+    `${f.framesPerClient.toFixed(1)} frames/client, ${Math.round(f.cpuMicrosPerClient)} µs CPU/client (${by}), ` +
+    `${(f.rssBytesPerConnection / 1024).toFixed(1)} KiB RSS/client, load ${loadLine()}`
+  );
+}
+
+/** Medians and ranges of what filling each room cost, per contender and room size. */
+function fillTable(): string {
+  const groups = Map.groupBy(fills, (f) => `${f.contender}|${f.clients}`);
+  const head = [
+    "contender",
+    "clients",
+    "to last welcome s",
+    "settled s",
+    "join p50 ms",
+    "join p99 ms",
+    "frames/client",
+    "CPU µs/client",
+    "Worker µs/client",
+    "proxy µs/client",
+    "RSS KiB/client",
+    "load (1 min)",
+  ];
+  const lines = [...groups.values()].map((group) => {
+    const of = (pick: (f: (typeof fills)[number]) => number, digits: number) => range(spread(group.map(pick)), digits);
+    return [
+      group[0]!.contender,
+      String(group[0]!.clients),
+      of((f) => f.connectSeconds, 2),
+      of((f) => f.settledSeconds, 2),
+      of((f) => f.joinMs.p50, 0),
+      of((f) => f.joinMs.p99, 0),
+      of((f) => f.framesPerClient, 1),
+      of((f) => f.cpuMicrosPerClient, 0),
+      of((f) => f.cpuMicrosPerClientByProcess.workerd ?? NaN, 0),
+      of((f) => f.cpuMicrosPerClientByProcess["workerd-proxy"] ?? NaN, 0),
+      of((f) => f.rssBytesPerConnection / 1024, 1),
+      of((f) => f.load1, 2),
+    ];
+  });
+  return [head, head.map(() => "---"), ...lines].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
 function summaryLine(r: RunResult): string {
   return (
     `${r.contender} ${r.clients} clients: offered ${Math.round(r.offeredPerSec)}/s, delivered ${Math.round(r.deliveredPerSec)}/s, ` +
     `p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} max ${r.latencyMs.max.toFixed(1)} ms, ` +
-    `lost ${r.lost}, dup ${r.duplicated}, refused ${r.refused}, ${r.cpuMicrosPerDelivery.toFixed(2)} µs CPU/delivery` +
+    `lost ${r.lost}, late ${r.late}, dup ${r.duplicated}, refused ${r.refused}, ${r.cpuMicrosPerDelivery.toFixed(2)} µs CPU/delivery` +
     (Object.keys(r.closedByServer).length > 0 ? `, closed by the server: ${JSON.stringify(r.closedByServer)}` : "")
   );
 }
@@ -211,6 +298,7 @@ function summarise(results: RunResult[]) {
       joinP99Ms: of((r) => r.joinMs.p99),
       deliveredPerSec: of((r) => r.deliveredPerSec),
       lost: of((r) => r.lost),
+      late: of((r) => r.late),
       duplicated: of((r) => r.duplicated),
       refused: of((r) => r.refused),
       p50Ms: of((r) => r.latencyMs.p50),
@@ -237,6 +325,7 @@ function table(rows: ReturnType<typeof summarise>): string {
     "p99 ms",
     "max ms",
     "lost",
+    "late",
     "dup",
     "deliv/frame",
     "CPU µs/deliv",
@@ -256,6 +345,7 @@ function table(rows: ReturnType<typeof summarise>): string {
     range(r.p99Ms, 1),
     range(r.maxMs, 1),
     range(r.lost, 0),
+    range(r.late, 0),
     range(r.duplicated, 0),
     range(r.deliveriesPerFrame, 2),
     range(r.cpuMicrosPerDelivery, 2),

@@ -30,7 +30,10 @@ export interface Contender {
 export interface RoomOptions {
   clients: number;
   senders: number;
+  /** Connects started per second; 0: as fast as the joins complete, `connectConcurrency` at a time. */
   connectsPerSec: number;
+  /** With `connectsPerSec` 0, how many joins may be in flight at once. */
+  connectConcurrency?: number;
   /** Messages stored before the clients join (JSON contenders only), replayed in each welcome. */
   history: number;
 }
@@ -43,10 +46,16 @@ export interface RunResult {
   connectSeconds: number;
   joinMs: { p50: number; p99: number; max: number };
   rssBytesPerConnection: number;
+  fill: FillResult;
+  /** The machine's 1-minute load average after the measurement (set by bench.ts). */
+  load1?: number;
   offeredPerSec: number;
   deliveredPerSec: number;
   messagesSent: number;
   refused: number;
+  /** Deliveries missing when the room had sent nothing for 2 s, then received within 10 s more. */
+  late: number;
+  /** Deliveries that never arrived. */
   lost: number;
   duplicated: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
@@ -59,6 +68,23 @@ export interface RunResult {
   cpuMicrosByProcess: Record<string, number>;
 }
 
+/** What filling the room cost: from the first connect until the join notices had drained. */
+export interface FillResult {
+  /** From the first connect to the last welcome (JSON) or open (text). */
+  connectSeconds: number;
+  /** From the first connect until nothing had arrived for 500 ms (announcements drained). */
+  settledSeconds: number;
+  /** Each client's time from its connect to its welcome (JSON) or open (text). */
+  joinMs: { p50: number; p99: number; max: number };
+  /** Frames the clients received while the room filled, per client. */
+  framesPerClient: number;
+  /** CPU over the fill, per client, by process (as in {@link RunResult.cpuMicrosByProcess}) and in all. */
+  cpuMicrosPerClient: number;
+  cpuMicrosPerClientByProcess: Record<string, number>;
+  /** The memory process's RSS growth over the fill, per client. */
+  rssBytesPerConnection: number;
+}
+
 interface Client {
   socket: NodeTestSocket;
   /** `sender * 2^20 + seq` of every copy received, to tell duplicates. */
@@ -67,6 +93,8 @@ interface Client {
 
 /** A filled room, ready to be measured at one offered load after another. */
 export interface Room {
+  /** What filling it cost. */
+  fill: FillResult;
   measure(deliveriesPerSec: number, seconds: number): Promise<RunResult>;
   close(): Promise<void>;
 }
@@ -103,7 +131,9 @@ export async function openRoom(
   };
 
   const rssBefore = rssBytes(contender.memoryPid);
+  const fillCpuBefore = contender.cpuPids.map(cpuSeconds);
   const joins: number[] = [];
+  const joinedAt: number[] = [];
   const connectStart = performance.now();
   const pending: Promise<Client>[] = [];
   // Real clients ping every 20 s, and the room closes a JSON session silent for 60 s (4408). A
@@ -115,16 +145,25 @@ export async function openRoom(
         for (const socket of opened) if (socket.raw.readyState === socket.raw.OPEN) socket.send(PING_FRAME);
       }, HEARTBEAT_INTERVAL_MS)
     : null;
+  let inFlight = 0;
   for (let i = 0; i < options.clients; i++) {
-    const wait = connectStart + (i * 1000) / options.connectsPerSec - performance.now();
-    if (wait > 0) await sleep(wait);
+    if (options.connectsPerSec > 0) {
+      const wait = connectStart + (i * 1000) / options.connectsPerSec - performance.now();
+      if (wait > 0) await sleep(wait);
+    } else {
+      while (inFlight >= (options.connectConcurrency ?? 50)) await sleep(1);
+    }
+    inFlight++;
     const url = chatUrl(contender, name, { name: `b${i}`, ...(contender.batch ? { batch: 1 } : {}) });
     const onFrame = (): void => {
       frames++;
       lastFrameAt = performance.now();
     };
-    const client = connect(url, contender.json, joins, onText, () => refused++, onFrame);
-    client.then(({ socket }) => opened.push(socket)).catch(() => {}); // awaited below with the others
+    const client = connect(url, contender.json, joins, joinedAt, onText, () => refused++, onFrame);
+    client
+      .then(({ socket }) => opened.push(socket))
+      .catch(() => {}) // awaited below with the others
+      .finally(() => inFlight--);
     pending.push(client);
     if (i % 100 === 99) progress(`${contender.name}: ${i + 1}/${options.clients} connecting`);
   }
@@ -141,12 +180,29 @@ export async function openRoom(
       if (!closing) closedByServer[key] = (closedByServer[key] ?? 0) + 1;
     });
   }
-  const connectSeconds = (performance.now() - connectStart) / 1000;
+  const connectSeconds = (joinedAt.reduce((a, b) => Math.max(a, b), connectStart) - connectStart) / 1000;
   // Each join is announced to everyone already there, N²/2 frames in all: let the room work
   // through them (nothing received for half a second) before measuring anything.
   const settleStart = performance.now();
   while (performance.now() - lastFrameAt < 500 && performance.now() - settleStart < 60_000) await sleep(50);
   const rssBytesPerConnection = (rssBytes(contender.memoryPid) - rssBefore) / options.clients;
+  const fillCpuByProcess: Record<string, number> = {};
+  let fillCpu = 0;
+  contender.cpuPids.forEach((pid, i) => {
+    const used = cpuSeconds(pid) - fillCpuBefore[i]!;
+    fillCpu += used;
+    const role = roleOf(pid);
+    fillCpuByProcess[role] = (fillCpuByProcess[role] ?? 0) + (used * 1e6) / options.clients;
+  });
+  const fill: FillResult = {
+    connectSeconds,
+    joinMs: { p50: percentile(joins, 50), p99: percentile(joins, 99), max: percentile(joins, 100) },
+    settledSeconds: Math.max(connectSeconds, (lastFrameAt - connectStart) / 1000),
+    framesPerClient: frames / options.clients,
+    cpuMicrosPerClient: (fillCpu * 1e6) / options.clients,
+    cpuMicrosPerClientByProcess: fillCpuByProcess,
+    rssBytesPerConnection,
+  };
   const joinMs = { p50: percentile(joins, 50), p99: percentile(joins, 99), max: percentile(joins, 100) };
   const senders = clients.slice(0, Math.min(options.senders, clients.length));
   let sent = 0; // over the room's life, so that sequence numbers never repeat
@@ -182,15 +238,29 @@ export async function openRoom(
     }
     const sendEnd = performance.now();
     // Wait for the last copies: until every expected one arrived, or nothing came for 2 s.
-    const expected = (last - first - refused) * clients.length;
-    while (latencies.length - duplicated < expected && performance.now() - Math.max(lastReceivedAt, sendEnd) < 2000) {
+    // Counted as they come: a refusal of one of the last messages may arrive after the sending.
+    const expected = () => (last - first - refused) * clients.length;
+    while (latencies.length - duplicated < expected() && performance.now() - Math.max(lastReceivedAt, sendEnd) < 2000) {
       await sleep(20);
     }
-    const unique = latencies.length - duplicated;
+    // Anything still missing gets a longer grace, so that a room that fell behind is told apart
+    // from one that lost messages: those arriving now count as late, not lost (and not in the
+    // CPU and latency figures above, which stop here).
+    const uniqueInTime = latencies.length - duplicated;
+    const cpuAfter = contender.cpuPids.map(cpuSeconds);
+    const graceStart = performance.now();
+    while (
+      latencies.length - duplicated < expected() &&
+      performance.now() - Math.max(lastReceivedAt, graceStart) < 10_000
+    ) {
+      await sleep(50);
+    }
+    const late = latencies.length - duplicated - uniqueInTime;
+    const unique = uniqueInTime;
     const cpuMicrosByProcess: Record<string, number> = {};
     let cpu = 0;
     contender.cpuPids.forEach((pid, i) => {
-      const used = cpuSeconds(pid) - cpuBefore[i]!;
+      const used = cpuAfter[i]! - cpuBefore[i]!;
       cpu += used;
       const name = roleOf(pid);
       cpuMicrosByProcess[name] = (cpuMicrosByProcess[name] ?? 0) + (used * 1e6) / unique;
@@ -202,11 +272,13 @@ export async function openRoom(
       connectSeconds,
       joinMs,
       rssBytesPerConnection,
+      fill,
       offeredPerSec: deliveriesPerSec,
       deliveredPerSec: unique / ((Math.max(lastReceivedAt, sendEnd) - sendStart) / 1000),
       messagesSent: last - first,
       refused,
-      lost: Math.max(0, expected - unique),
+      lost: Math.max(0, expected() - unique - late),
+      late,
       duplicated,
       latencyMs: {
         p50: percentile(latencies, 50),
@@ -222,6 +294,7 @@ export async function openRoom(
   }
 
   return {
+    fill,
     measure,
     close: () => {
       closing = true;
@@ -259,6 +332,7 @@ async function connect(
   url: string,
   json: boolean,
   joins: number[],
+  joinedAt: number[],
   onText: (client: Client, text: string, now: number) => void,
   onRefused: () => void,
   onFrame: () => void,
@@ -285,6 +359,7 @@ async function connect(
   });
   await socket.waitFor("the welcome", () => joined, JOIN_TIMEOUT_MS - (performance.now() - startedAt));
   joins.push(performance.now() - startedAt);
+  joinedAt.push(performance.now());
   return client;
 }
 
