@@ -61,8 +61,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.#room.alarmFired();
     const nextCheck = closeStaleSessions(this.#room, Date.now());
-    if (nextCheck !== Infinity) await this.ctx.storage.setAlarm(nextCheck);
+    if (nextCheck !== Infinity) await this.#room.alarmNoLaterThan(nextCheck);
   }
 
   // The HTTP API, called over RPC by the Worker once it has read the route and the caller.

@@ -33,7 +33,5 @@ export async function scheduleSessionCheck(room: Room, data: SessionAttachment, 
     data.exp !== undefined ? data.exp * 1000 : Infinity,
   );
   if (due === Infinity) return;
-  const storage = room.ctx.storage;
-  const scheduled = await storage.getAlarm();
-  if (scheduled === null || scheduled > due) await storage.setAlarm(due);
+  await room.alarmNoLaterThan(due);
 }

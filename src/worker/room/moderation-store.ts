@@ -14,6 +14,8 @@ interface BanRow extends Record<string, SqlStorageValue> {
 export class ModerationStore {
   readonly #sql: SqlStorage;
   #settings: RoomSettings;
+  /** The stored bans by `kind:value`, kept in memory too: every join asks, and bans are few. */
+  readonly #bans = new Map<string, BanRow>();
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -22,6 +24,9 @@ export class ModerationStore {
       .toArray()[0];
     this.#settings =
       row === undefined ? { slowMode: 0, readOnly: false } : { slowMode: row.slow_mode, readOnly: row.read_only === 1 };
+    for (const ban of sql.exec<BanRow>("SELECT kind, value, until, reason FROM bans").toArray()) {
+      this.#bans.set(`${ban.kind}:${ban.value}`, ban);
+    }
   }
 
   /** The room's settings now. */
@@ -51,32 +56,33 @@ export class ModerationStore {
       until,
       reason ?? null,
     );
-    return toBan({ kind, value, until, reason: reason ?? null });
+    const row: BanRow = { kind, value, until, reason: reason ?? null };
+    this.#bans.set(`${kind}:${value}`, row);
+    return toBan(row);
   }
 
   /** Lifts the ban of `target`; false when there was none in force. */
   unban(target: Target, now: number): boolean {
     const [kind, value] = keyOf(target);
     const cursor = this.#sql.exec("DELETE FROM bans WHERE kind = ? AND value = ? AND until > ?", kind, value, now);
+    this.#bans.delete(`${kind}:${value}`);
     return cursor.rowsWritten > 0;
   }
 
   /** The ban in force now against a session of `name` (and `user`, when verified), if any. */
   banOf(name: string, user: string | undefined, now: number): Ban | null {
-    const row = this.#sql
-      .exec<BanRow>(
-        "SELECT kind, value, until, reason FROM bans WHERE until > ? AND ((kind = 'name' AND value = ?) OR (kind = 'user' AND value = ?)) ORDER BY until DESC LIMIT 1",
-        now,
-        name,
-        user ?? null,
-      )
-      .toArray()[0];
-    return row === undefined ? null : toBan(row);
+    if (this.#bans.size === 0) return null;
+    const byName = this.#bans.get(`name:${name}`);
+    const byUser = user === undefined ? undefined : this.#bans.get(`user:${user}`);
+    const live = [byName, byUser].filter((ban): ban is BanRow => ban !== undefined && ban.until > now);
+    if (live.length === 0) return null;
+    return toBan(live.reduce((a, b) => (b.until > a.until ? b : a)));
   }
 
   /** Every ban in force, soonest to end first; expired ones are cleared on the way. */
   bans(now: number): Ban[] {
     this.#sql.exec("DELETE FROM bans WHERE until <= ?", now);
+    for (const [key, ban] of this.#bans) if (ban.until <= now) this.#bans.delete(key);
     return this.#sql.exec<BanRow>("SELECT kind, value, until, reason FROM bans ORDER BY until").toArray().map(toBan);
   }
 }

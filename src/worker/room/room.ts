@@ -40,6 +40,8 @@ export class Room {
   readonly shards: ShardDirectory;
   readonly #namespace: DurableObjectNamespace<ChatRoom>;
   #authority: Authority;
+  /** When the alarm is set for: unknown until read, null for none. */
+  #alarmAt: number | null | undefined = undefined;
   /** The optional room-wide cap on deliveries per second; in memory only, as a woken room starts idle. */
   readonly deliveryCap: Bucket;
   /** Per-user state of HTTP posters (rate and slow mode), in memory: a woken room starts afresh. */
@@ -159,6 +161,22 @@ export class Room {
     if (!this.sessions.remove(session)) return;
     logDisconnected(session, code, reason);
     if (session.announced) this.#authority.left(session, Date.now());
+  }
+
+  /**
+   * Makes sure the room's alarm fires no later than `due`. The alarm's time is kept in memory
+   * once read, so that a join does not read storage for it every time.
+   */
+  async alarmNoLaterThan(due: number): Promise<void> {
+    if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
+    if (this.#alarmAt !== null && this.#alarmAt <= due) return;
+    this.#alarmAt = due;
+    await this.ctx.storage.setAlarm(due);
+  }
+
+  /** The alarm fired: none is scheduled until the next {@link alarmNoLaterThan}. */
+  alarmFired(): void {
+    this.#alarmAt = null;
   }
 
   /** When the room last heard from a session: its last frame, or the runtime's answer to its last ping. */
