@@ -2,33 +2,14 @@
 // room on a local port: what it sends, what it prints, and how it ends.
 
 import { createServer } from "node:net";
-import { afterEach, describe, expect, test } from "vitest";
-import type { CliOptions } from "../../../src/cli/args.ts";
+import { describe, expect, test } from "vitest";
 import { runPipeChat } from "../../../src/cli/pipe-chat.ts";
 import { JSON_SUBPROTOCOL } from "../../../src/shared/protocol.ts";
+import { cliOptions } from "../../support/cli-options.ts";
 import { memoryIo } from "../../support/memory-io.ts";
-import { chatMessage, playRoom, scriptedRoom, welcome, type ScriptedRoom } from "../../support/scripted-room.ts";
+import { chatMessage, playRoom, scriptedRooms, welcome } from "../../support/scripted-room.ts";
 
-const rooms: ScriptedRoom[] = [];
-afterEach(async () => {
-  await Promise.all(rooms.splice(0).map((room) => room.close()));
-});
-
-async function room(...args: Parameters<typeof scriptedRoom>): Promise<ScriptedRoom> {
-  const started = await scriptedRoom(...args);
-  rooms.push(started);
-  return started;
-}
-
-const options = (url: string, overrides: Partial<CliOptions> = {}): CliOptions => ({
-  url,
-  room: "main",
-  name: "alice",
-  history: undefined,
-  token: "",
-  echo: false,
-  ...overrides,
-});
+const room = scriptedRooms();
 
 describe("runPipeChat", () => {
   test("sends every non-blank line, prints the room as plain lines, and exits 0 once each has come back", async () => {
@@ -37,7 +18,7 @@ describe("runPipeChat", () => {
     );
     const { io, input, output, errors } = memoryIo();
     input.end("one\n\n   \ntwo\n");
-    expect(await runPipeChat(options(chat.url, { room: "lobby", history: 5 }), io)).toBe(0);
+    expect(await runPipeChat(cliOptions(chat.url, { room: "lobby", history: 5 }), io)).toBe(0);
 
     const [visit] = chat.visits;
     expect(visit!.path).toBe("/chat/lobby");
@@ -52,14 +33,14 @@ describe("runPipeChat", () => {
     const chat = await room((visit) => playRoom(visit, "guest-1a2b"));
     const { io, input, output } = memoryIo();
     input.end();
-    expect(await runPipeChat(options(chat.url, { name: "" }), io)).toBe(0);
+    expect(await runPipeChat(cliOptions(chat.url, { name: "" }), io)).toBe(0);
     expect(output()).toBe("guest-1a2b joined the chat!\n");
   });
 
   test("says when older messages are gone, and prints others' joins, leaves and messages as they come", async () => {
     const chat = await room();
     const { io, input, output } = memoryIo();
-    const done = runPipeChat(options(chat.url), io);
+    const done = runPipeChat(cliOptions(chat.url), io);
     const visit = await chat.nextVisit();
     visit.socket.send(JSON.stringify(welcome("alice", { truncated: true })));
     visit.socket.send(
@@ -91,7 +72,7 @@ describe("runPipeChat", () => {
     });
     const { io, input, output, errors } = memoryIo();
     input.end("good\n\nbad\nfine\n");
-    expect(await runPipeChat(options(chat.url), io)).toBe(1);
+    expect(await runPipeChat(cliOptions(chat.url), io)).toBe(1);
     expect(errors()).toBe("edge-chat: line 3 was refused: too long\n");
     expect(output()).toContain("from alice: good\nfrom alice: fine\n");
   });
@@ -110,7 +91,7 @@ describe("runPipeChat", () => {
     });
     const { io, input, output, errors } = memoryIo();
     input.end("hello\n");
-    expect(await runPipeChat(options(chat.url), io)).toBe(0);
+    expect(await runPipeChat(cliOptions(chat.url), io)).toBe(0);
     expect(chat.visits[0]!.received).toHaveLength(2);
     expect(output()).toContain("from alice: hello\n");
     expect(errors()).toBe("");
@@ -119,7 +100,7 @@ describe("runPipeChat", () => {
   test("after a dropped connection it says so, resumes, resends what was not acknowledged, and prints it once", async () => {
     const chat = await room();
     const { io, input, output, errors } = memoryIo();
-    const done = runPipeChat(options(chat.url), io);
+    const done = runPipeChat(cliOptions(chat.url), io);
     const first = await chat.nextVisit();
     first.socket.send(JSON.stringify(welcome("alice", { history: [chatMessage(1, "bob", "earlier")] })));
     input.end("hello\n");
@@ -141,7 +122,7 @@ describe("runPipeChat", () => {
   test("a live deletion is worded with whose message it was; replayed ones print nothing", async () => {
     const chat = await room();
     const { io, input, output } = memoryIo();
-    const done = runPipeChat(options(chat.url), io);
+    const done = runPipeChat(cliOptions(chat.url), io);
     const visit = await chat.nextVisit();
     const replayedDelete = { type: "delete", id: 2, target: 1, name: "mod", at: 1 } as const;
     visit.socket.send(
@@ -163,7 +144,7 @@ describe("runPipeChat", () => {
     const chat = await room((visit) => visit.socket.close(4403, "you are banned from this room"));
     const { io, input, errors } = memoryIo();
     input.end("hello\n");
-    expect(await runPipeChat(options(chat.url), io)).toBe(2);
+    expect(await runPipeChat(cliOptions(chat.url), io)).toBe(2);
     expect(errors()).toBe("edge-chat: you are banned from this room\n");
   });
 
@@ -171,7 +152,7 @@ describe("runPipeChat", () => {
     const url = await unusedUrl();
     const { io, input, errors } = memoryIo();
     input.end("hello\n");
-    expect(await runPipeChat(options(url), io)).toBe(1);
+    expect(await runPipeChat(cliOptions(url), io)).toBe(1);
     expect(errors()).toBe(`edge-chat: cannot reach ${url}: connect ECONNREFUSED ${url.slice("http://".length)}\n`);
   });
 });
