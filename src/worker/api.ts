@@ -4,15 +4,7 @@
 import type { Identity } from "../shared/access.ts";
 import type { Checked } from "../shared/checked.ts";
 import { DEFAULT_API_LIMIT, MAX_API_LIMIT, type MessagesQuery } from "../shared/protocol.ts";
-import {
-  checkBanTerms,
-  checkRef,
-  checkSettingsChange,
-  checkTarget,
-  describe,
-  parseObject,
-  type Fields,
-} from "../shared/requests.ts";
+import * as requests from "../shared/requests.ts";
 import { checkName, isRoomName, parseCount } from "../shared/rules.ts";
 import { apiRefusalResponse, authorizeApi, verifyApiAccess, type ApiAccess, type ApiNeed } from "./auth/api-access.ts";
 import { readAuthConfig } from "./auth/auth-config.ts";
@@ -72,7 +64,7 @@ export async function routeApi(request: Request, url: URL, env: Env): Promise<Re
       return answer(await stub.bans(room));
     case "DELETE bans": {
       // It names its target in the query, like a GET would.
-      const target = checkTarget(Object.fromEntries(url.searchParams));
+      const target = requests.checkTarget(Object.fromEntries(url.searchParams));
       return target.ok ? answer(await stub.unban(room, actorOf(access), target.value)) : jsonError(400, target.error);
     }
   }
@@ -86,19 +78,19 @@ export async function routeApi(request: Request, url: URL, env: Env): Promise<Re
       return answer(await stub.post(room, checked.value.actor, checked.value.post));
     }
     case "PATCH room": {
-      const change = checkSettingsChange(fields);
+      const change = requests.checkSettingsChange(fields);
       return change.ok
         ? answer(await stub.changeSettings(room, actorOf(access), change.value))
         : jsonError(400, change.error);
     }
     case "POST kick": {
-      const target = checkTarget(fields);
+      const target = requests.checkTarget(fields);
       return target.ok ? answer(await stub.kick(room, actorOf(access), target.value)) : jsonError(400, target.error);
     }
     case "PUT bans": {
-      const target = checkTarget(fields);
+      const target = requests.checkTarget(fields);
       if (!target.ok) return jsonError(400, target.error);
-      const terms = checkBanTerms(fields);
+      const terms = requests.checkBanTerms(fields);
       return terms.ok
         ? answer(await stub.ban(room, actorOf(access), target.value, terms.value))
         : jsonError(400, terms.error);
@@ -122,15 +114,20 @@ function identityActor({ name, user, role }: Identity): Actor {
 }
 
 /** A post's body: `text`, and `ref`; `name` only from the admin (a token posts under its own name). */
-function checkPost(fields: Fields, access: ApiAccess): Checked<{ actor: Actor; post: { text: string; ref?: string } }> {
+function checkPost(
+  fields: requests.Fields,
+  access: ApiAccess,
+): Checked<{ actor: Actor; post: { text: string; ref?: string } }> {
   const { text } = fields;
-  if (typeof text !== "string") return { ok: false, error: `expected "text" to be a string, got ${describe(text)}` };
-  const ref = checkRef(fields.ref);
+  if (typeof text !== "string") {
+    return { ok: false, error: `expected "text" to be a string, got ${requests.describe(text)}` };
+  }
+  const ref = requests.checkRef(fields.ref);
   if (!ref.ok) return ref;
   let actor = actorOf(access);
   if (access.kind === "admin" && fields.name !== undefined) {
     if (typeof fields.name !== "string")
-      return { ok: false, error: `expected "name" to be a string, got ${describe(fields.name)}` };
+      return { ok: false, error: `expected "name" to be a string, got ${requests.describe(fields.name)}` };
     const name = checkName(fields.name);
     if (!name.ok) return name;
     if (name.value !== "") actor = actorOf(access, name.value);
@@ -138,12 +135,12 @@ function checkPost(fields: Fields, access: ApiAccess): Checked<{ actor: Actor; p
   return { ok: true, value: { actor, post: ref.value === undefined ? { text } : { text, ref: ref.value } } };
 }
 
-async function readBody(request: Request): Promise<Checked<Fields>> {
+async function readBody(request: Request): Promise<Checked<requests.Fields>> {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_BODY_BYTES) return { ok: false, error: `the body is over ${MAX_BODY_BYTES} bytes` };
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) return { ok: false, error: `the body is over ${MAX_BODY_BYTES} bytes` };
-  return parseObject(text);
+  return requests.parseObject(text);
 }
 
 function parseApiPath(path: string): Checked<ApiPath, { status: number; message: string }> {

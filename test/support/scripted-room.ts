@@ -2,6 +2,7 @@
 // socket a client opens and leaves the answers to the test, or plays a plain room that
 // welcomes and relays. The sockets and the network are real; only the room is the test's.
 
+import { afterEach } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import {
   JSON_SUBPROTOCOL,
@@ -88,6 +89,22 @@ export async function scriptedRoom(onVisit?: (visit: Visit) => void): Promise<Sc
       for (const client of server.clients) client.terminate();
       return new Promise((done) => server.close(() => done()));
     },
+  };
+}
+
+/**
+ * `scriptedRoom` for the tests of one file: every room it starts is closed after the test that
+ * started it. Call it once, at the top of the file.
+ */
+export function scriptedRooms(): typeof scriptedRoom {
+  const rooms: ScriptedRoom[] = [];
+  afterEach(async () => {
+    await Promise.all(rooms.splice(0).map((room) => room.close()));
+  });
+  return async (onVisit) => {
+    const started = await scriptedRoom(onVisit);
+    rooms.push(started);
+    return started;
   };
 }
 

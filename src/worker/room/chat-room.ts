@@ -4,18 +4,7 @@
 // share is a Room (room.ts).
 
 import { DurableObject } from "cloudflare:workers";
-import type {
-  Ban,
-  BansPage,
-  ChatMessage,
-  DeleteEvent,
-  KickResult,
-  MessagesPage,
-  MessagesQuery,
-  RoomInfo,
-  RoomSettings,
-  Target,
-} from "../../shared/protocol.ts";
+import type * as protocol from "../../shared/protocol.ts";
 import { textResponse } from "../http.ts";
 import { readJoinRequest, type JoinRequest } from "../join-request.ts";
 import { closeStaleSessions } from "./idle.ts";
@@ -68,39 +57,48 @@ export class ChatRoom extends DurableObject<Env> {
 
   // The HTTP API, called over RPC by the Worker once it has read the route and the caller.
 
-  info(room: string): RoomInfo {
+  info(room: string): protocol.RoomInfo {
     return api.roomInfo(this.#named(room), room);
   }
 
-  messages(room: string, query: MessagesQuery): MessagesPage {
+  messages(room: string, query: protocol.MessagesQuery): protocol.MessagesPage {
     return api.roomMessages(this.#named(room), room, query);
   }
 
-  post(room: string, actor: Actor, body: api.HttpPost): api.RoomAnswer<ChatMessage> {
+  post(room: string, actor: Actor, body: api.HttpPost): api.RoomAnswer<protocol.ChatMessage> {
     return api.postOverHttp(this.#named(room), actor, body, Date.now());
   }
 
-  deleteMessage(room: string, actor: Actor, target: number): api.RoomAnswer<DeleteEvent> {
+  deleteMessage(room: string, actor: Actor, target: number): api.RoomAnswer<protocol.DeleteEvent> {
     return api.deleteOverHttp(this.#named(room), actor, target, Date.now());
   }
 
-  changeSettings(room: string, actor: Actor, change: Partial<RoomSettings>): api.RoomAnswer<RoomSettings> {
+  changeSettings(
+    room: string,
+    actor: Actor,
+    change: Partial<protocol.RoomSettings>,
+  ): api.RoomAnswer<protocol.RoomSettings> {
     return api.settingsOverHttp(this.#named(room), actor, change);
   }
 
-  kick(room: string, actor: Actor, target: Target): api.RoomAnswer<KickResult> {
+  kick(room: string, actor: Actor, target: protocol.Target): api.RoomAnswer<protocol.KickResult> {
     return api.kickOverHttp(this.#named(room), actor, target);
   }
 
-  bans(room: string): api.RoomAnswer<BansPage> {
+  bans(room: string): api.RoomAnswer<protocol.BansPage> {
     return api.listBans(this.#named(room), Date.now());
   }
 
-  ban(room: string, actor: Actor, target: Target, terms: { seconds: number; reason?: string }): api.RoomAnswer<Ban> {
+  ban(
+    room: string,
+    actor: Actor,
+    target: protocol.Target,
+    terms: { seconds: number; reason?: string },
+  ): api.RoomAnswer<protocol.Ban> {
     return api.banOverHttp(this.#named(room), actor, target, terms, Date.now());
   }
 
-  unban(room: string, actor: Actor, target: Target): api.RoomAnswer<{ unbanned: true }> {
+  unban(room: string, actor: Actor, target: protocol.Target): api.RoomAnswer<{ unbanned: true }> {
     return api.unbanOverHttp(this.#named(room), actor, target, Date.now());
   }
 

@@ -2,21 +2,12 @@
 // command line and the environment, picks the mode from its standard streams (pipes here), and
 // exits with the mode's status. The room and the echo route are scripted on local ports.
 
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { helpText } from "../../../src/cli/args.ts";
 import { runCli } from "../../support/cli-process.ts";
-import { playRoom, scriptedRoom, type ScriptedRoom } from "../../support/scripted-room.ts";
+import { playRoom, scriptedRooms } from "../../support/scripted-room.ts";
 
-const servers: ScriptedRoom[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function server(...args: Parameters<typeof scriptedRoom>): Promise<ScriptedRoom> {
-  const started = await scriptedRoom(...args);
-  servers.push(started);
-  return started;
-}
+const server = scriptedRooms();
 
 /** No URL or token from the environment the tests run in. */
 const CLEAN_ENV = { CHAT_URL: "", CHAT_TOKEN: "" };

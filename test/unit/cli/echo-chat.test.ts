@@ -2,26 +2,21 @@
 // and comes back before it exits; at a terminal each typed line is printed as it returns.
 
 import { createServer } from "node:net";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { runEcho } from "../../../src/cli/echo-chat.ts";
 import { memoryIo } from "../../support/memory-io.ts";
-import { scriptedRoom, type ScriptedRoom, type Visit } from "../../support/scripted-room.ts";
+import { scriptedRooms, type ScriptedRoom, type Visit } from "../../support/scripted-room.ts";
 
-const servers: ScriptedRoom[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const scriptedRoom = scriptedRooms();
 
 /** A server that plays /echo: every frame goes back as it came, after `delayMs`. */
-async function echoServer(delayMs = 0, onVisit?: (visit: Visit) => void): Promise<ScriptedRoom> {
-  const server = await scriptedRoom((visit) => {
+function echoServer(delayMs = 0, onVisit?: (visit: Visit) => void): Promise<ScriptedRoom> {
+  return scriptedRoom((visit) => {
     visit.socket.on("message", (data, isBinary) =>
       setTimeout(() => visit.socket.send(data, { binary: isBinary }), delayMs),
     );
     onVisit?.(visit);
   });
-  servers.push(server);
-  return server;
 }
 
 async function until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
@@ -50,7 +45,6 @@ describe("runEcho from a pipe", () => {
     const server = await scriptedRoom((visit) =>
       visit.socket.on("message", () => visit.socket.send(Buffer.from([1, 2, 3]))),
     );
-    servers.push(server);
     const { io, input, output } = memoryIo();
     input.end("x\n");
     expect(await runEcho(server.url, false, io)).toBe(0);

@@ -2,33 +2,46 @@
 // room on a local port: what it sends, what it prints, and how it ends.
 
 import { createServer } from "node:net";
-import { afterEach, describe, expect, test } from "vitest";
-import type { CliOptions } from "../../../src/cli/args.ts";
+import { describe, expect, test } from "vitest";
 import { runPipeChat } from "../../../src/cli/pipe-chat.ts";
 import { JSON_SUBPROTOCOL } from "../../../src/shared/protocol.ts";
+import { cliOptions } from "../../support/cli-options.ts";
 import { memoryIo } from "../../support/memory-io.ts";
-import { chatMessage, playRoom, scriptedRoom, welcome, type ScriptedRoom } from "../../support/scripted-room.ts";
+import { chatMessage, playRoom, scriptedRooms, welcome, type Visit } from "../../support/scripted-room.ts";
 
-const rooms: ScriptedRoom[] = [];
-afterEach(async () => {
-  await Promise.all(rooms.splice(0).map((room) => room.close()));
-});
+const room = scriptedRooms();
 
-async function room(...args: Parameters<typeof scriptedRoom>): Promise<ScriptedRoom> {
-  const started = await scriptedRoom(...args);
-  rooms.push(started);
-  return started;
+/** The client started against a room the test scripts frame by frame, and the first socket it opened. */
+async function clientOfScriptedRoom() {
+  const chat = await room();
+  const memory = memoryIo();
+  const done = runPipeChat(cliOptions(chat.url), memory.io);
+  const visit = await chat.nextVisit();
+  /** Ends the input once the output includes `last` (so the client is still there to print it); resolves to the exit status. */
+  const endOnceShown = async (last: string) => {
+    await expectSoon(() => memory.output().includes(last));
+    memory.input.end();
+    return done;
+  };
+  return { ...memory, chat, done, visit, endOnceShown };
 }
 
-const options = (url: string, overrides: Partial<CliOptions> = {}): CliOptions => ({
-  url,
-  room: "main",
-  name: "alice",
-  history: undefined,
-  token: "",
-  echo: false,
-  ...overrides,
-});
+/** A room that welcomes alice, then relays each chat message back, or refuses it where `refuse` gives a code and a reason. */
+function refusingRoom(refuse: (text: string, index: number) => [code: string, message: string] | undefined) {
+  return (visit: Visit) => {
+    visit.socket.send(JSON.stringify(welcome("alice")));
+    let id = 0;
+    let index = 0;
+    visit.socket.on("message", (data) => {
+      const frame = JSON.parse(String(data));
+      const refusal = refuse(frame.text, index++);
+      if (refusal) {
+        const [code, message] = refusal;
+        visit.socket.send(JSON.stringify({ type: "error", code, message, ref: frame.ref }));
+      } else visit.socket.send(JSON.stringify(chatMessage(++id, "alice", frame.text, frame.ref)));
+    });
+  };
+}
 
 describe("runPipeChat", () => {
   test("sends every non-blank line, prints the room as plain lines, and exits 0 once each has come back", async () => {
@@ -37,7 +50,7 @@ describe("runPipeChat", () => {
     );
     const { io, input, output, errors } = memoryIo();
     input.end("one\n\n   \ntwo\n");
-    expect(await runPipeChat(options(chat.url, { room: "lobby", history: 5 }), io)).toBe(0);
+    expect(await runPipeChat(cliOptions(chat.url, { room: "lobby", history: 5 }), io)).toBe(0);
 
     const [visit] = chat.visits;
     expect(visit!.path).toBe("/chat/lobby");
@@ -52,15 +65,12 @@ describe("runPipeChat", () => {
     const chat = await room((visit) => playRoom(visit, "guest-1a2b"));
     const { io, input, output } = memoryIo();
     input.end();
-    expect(await runPipeChat(options(chat.url, { name: "" }), io)).toBe(0);
+    expect(await runPipeChat(cliOptions(chat.url, { name: "" }), io)).toBe(0);
     expect(output()).toBe("guest-1a2b joined the chat!\n");
   });
 
   test("says when older messages are gone, and prints others' joins, leaves and messages as they come", async () => {
-    const chat = await room();
-    const { io, input, output } = memoryIo();
-    const done = runPipeChat(options(chat.url), io);
-    const visit = await chat.nextVisit();
+    const { visit, output, endOnceShown } = await clientOfScriptedRoom();
     visit.socket.send(JSON.stringify(welcome("alice", { truncated: true })));
     visit.socket.send(
       JSON.stringify([
@@ -70,57 +80,33 @@ describe("runPipeChat", () => {
       ]),
     );
     // Input ends only after the room has spoken, so the client is still there to print it.
-    await expectSoon(() => output().includes("bob left"));
-    input.end();
-    expect(await done).toBe(0);
+    expect(await endOnceShown("bob left")).toBe(0);
     expect(output()).toBe(
       "note: older messages are no longer kept\nalice joined the chat!\nbob joined the chat!\nfrom bob: hi all\nbob left the chat!\n",
     );
   });
 
   test("a line the room refuses is named on standard error, the rest still go, and the exit status is 1", async () => {
-    const chat = await room((visit) => {
-      visit.socket.send(JSON.stringify(welcome("alice")));
-      let id = 0;
-      visit.socket.on("message", (data) => {
-        const frame = JSON.parse(String(data));
-        if (frame.text === "bad") {
-          visit.socket.send(JSON.stringify({ type: "error", code: "too_long", message: "too long", ref: frame.ref }));
-        } else visit.socket.send(JSON.stringify(chatMessage(++id, "alice", frame.text, frame.ref)));
-      });
-    });
+    const chat = await room(refusingRoom((text) => (text === "bad" ? ["too_long", "too long"] : undefined)));
     const { io, input, output, errors } = memoryIo();
     input.end("good\n\nbad\nfine\n");
-    expect(await runPipeChat(options(chat.url), io)).toBe(1);
+    expect(await runPipeChat(cliOptions(chat.url), io)).toBe(1);
     expect(errors()).toBe("edge-chat: line 3 was refused: too long\n");
     expect(output()).toContain("from alice: good\nfrom alice: fine\n");
   });
 
   test("a line refused for pace goes again and is not reported", async () => {
-    let refusedOnce = false;
-    const chat = await room((visit) => {
-      visit.socket.send(JSON.stringify(welcome("alice")));
-      visit.socket.on("message", (data) => {
-        const frame = JSON.parse(String(data));
-        if (!refusedOnce) {
-          refusedOnce = true;
-          visit.socket.send(JSON.stringify({ type: "error", code: "rate_limited", message: "slow", ref: frame.ref }));
-        } else visit.socket.send(JSON.stringify(chatMessage(1, "alice", frame.text, frame.ref)));
-      });
-    });
+    const chat = await room(refusingRoom((_text, index) => (index === 0 ? ["rate_limited", "slow"] : undefined)));
     const { io, input, output, errors } = memoryIo();
     input.end("hello\n");
-    expect(await runPipeChat(options(chat.url), io)).toBe(0);
+    expect(await runPipeChat(cliOptions(chat.url), io)).toBe(0);
     expect(chat.visits[0]!.received).toHaveLength(2);
     expect(output()).toContain("from alice: hello\n");
     expect(errors()).toBe("");
   });
 
   test("after a dropped connection it says so, resumes, resends what was not acknowledged, and prints it once", async () => {
-    const chat = await room();
-    const { io, input, output, errors } = memoryIo();
-    const done = runPipeChat(options(chat.url), io);
-    const first = await chat.nextVisit();
+    const { chat, visit: first, input, output, errors, done } = await clientOfScriptedRoom();
     first.socket.send(JSON.stringify(welcome("alice", { history: [chatMessage(1, "bob", "earlier")] })));
     input.end("hello\n");
     await expectSoon(() => first.received.length === 1);
@@ -139,10 +125,7 @@ describe("runPipeChat", () => {
   });
 
   test("a live deletion is worded with whose message it was; replayed ones print nothing", async () => {
-    const chat = await room();
-    const { io, input, output } = memoryIo();
-    const done = runPipeChat(options(chat.url), io);
-    const visit = await chat.nextVisit();
+    const { visit, output, endOnceShown } = await clientOfScriptedRoom();
     const replayedDelete = { type: "delete", id: 2, target: 1, name: "mod", at: 1 } as const;
     visit.socket.send(
       JSON.stringify(
@@ -151,9 +134,7 @@ describe("runPipeChat", () => {
     );
     visit.socket.send(JSON.stringify({ type: "delete", id: 4, target: 3, name: "mod", at: 2 }));
     visit.socket.send(JSON.stringify({ type: "delete", id: 5, target: 99, name: "mod", at: 3 }));
-    await expectSoon(() => output().includes("message 99"));
-    input.end();
-    expect(await done).toBe(0);
+    expect(await endOnceShown("message 99")).toBe(0);
     expect(output()).toBe(
       "from bob: x\nfrom carol: y\nalice joined the chat!\na message from carol was deleted\nmessage 99 was deleted\n",
     );
@@ -163,7 +144,7 @@ describe("runPipeChat", () => {
     const chat = await room((visit) => visit.socket.close(4403, "you are banned from this room"));
     const { io, input, errors } = memoryIo();
     input.end("hello\n");
-    expect(await runPipeChat(options(chat.url), io)).toBe(2);
+    expect(await runPipeChat(cliOptions(chat.url), io)).toBe(2);
     expect(errors()).toBe("edge-chat: you are banned from this room\n");
   });
 
@@ -171,7 +152,7 @@ describe("runPipeChat", () => {
     const url = await unusedUrl();
     const { io, input, errors } = memoryIo();
     input.end("hello\n");
-    expect(await runPipeChat(options(url), io)).toBe(1);
+    expect(await runPipeChat(cliOptions(url), io)).toBe(1);
     expect(errors()).toBe(`edge-chat: cannot reach ${url}: connect ECONNREFUSED ${url.slice("http://".length)}\n`);
   });
 });

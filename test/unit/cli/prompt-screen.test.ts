@@ -35,6 +35,14 @@ function terminal(columns = 40) {
   return { screen, rl, prompt, type };
 }
 
+/** As `terminal`, with the prompt `main> ` shown. */
+function promptShown(columns?: number) {
+  const shown = terminal(columns);
+  shown.prompt.setPrompt("main> ");
+  shown.prompt.show();
+  return shown;
+}
+
 describe("PromptScreen", () => {
   test("before the prompt is shown, printing writes plain lines", () => {
     const { screen, prompt } = terminal();
@@ -44,9 +52,7 @@ describe("PromptScreen", () => {
   });
 
   test("printed text goes above the prompt, which keeps what was half typed and the cursor after it", async () => {
-    const { screen, prompt, type } = terminal();
-    prompt.setPrompt("main> ");
-    prompt.show();
+    const { screen, prompt, type } = promptShown();
     await type("half typ");
     prompt.print("bob: hello");
     prompt.print("carol: hi\n      there");
@@ -55,9 +61,7 @@ describe("PromptScreen", () => {
   });
 
   test("a half-typed line that wraps is erased whole before the text, and drawn again below it", async () => {
-    const { screen, prompt, type } = terminal(20);
-    prompt.setPrompt("main> ");
-    prompt.show();
+    const { screen, prompt, type } = promptShown(20);
     await type("a line longer than the screen");
     expect(screen.text).toEqual(["main> a line longer", "than the screen"]);
     prompt.print("bob: hello");
@@ -68,9 +72,7 @@ describe("PromptScreen", () => {
   });
 
   test("a new prompt replaces the old one in place, keeping the typed text", async () => {
-    const { screen, prompt, type } = terminal();
-    prompt.setPrompt("main> ");
-    prompt.show();
+    const { screen, prompt, type } = promptShown();
     await type("draft");
     prompt.setPrompt("[offline] main> ");
     expect(screen.text).toEqual(["[offline] main> draft"]);
@@ -78,9 +80,7 @@ describe("PromptScreen", () => {
   });
 
   test("an entered line is erased, so it shows once, when the room relays it", async () => {
-    const { screen, rl, prompt, type } = terminal(20);
-    prompt.setPrompt("main> ");
-    prompt.show();
+    const { screen, rl, prompt, type } = promptShown(20);
     const entered = new Promise<string>((resolve) => rl.once("line", resolve));
     await type("a line longer than the screen\r");
     const line = await entered;
@@ -94,9 +94,7 @@ describe("PromptScreen", () => {
   });
 
   test("once hidden, the prompt is gone and prints no longer redraw it", async () => {
-    const { screen, prompt, type } = terminal();
-    prompt.setPrompt("main> ");
-    prompt.show();
+    const { screen, prompt, type } = promptShown();
     await type("draft");
     prompt.hide();
     expect(screen.text).toEqual([""]);
@@ -106,9 +104,7 @@ describe("PromptScreen", () => {
   });
 
   test("when readline closes under a shown prompt (Ctrl-D), the prompt goes, so what is printed next starts a clean line", async () => {
-    const { screen, rl, prompt } = terminal();
-    prompt.setPrompt("main> ");
-    prompt.show();
+    const { screen, rl, prompt } = promptShown();
     rl.close();
     prompt.print("-- sending 1 message before leaving");
     expect(screen.text).toEqual(["-- sending 1 message before leaving"]);

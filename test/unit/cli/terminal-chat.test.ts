@@ -2,37 +2,19 @@
 // scripted room on a local port: what a person at the terminal sees, what reaches the room, and
 // how the session ends.
 
-import { afterEach, describe, expect, test } from "vitest";
-import type { CliOptions } from "../../../src/cli/args.ts";
+import { describe, expect, test } from "vitest";
 import { clock } from "../../../src/cli/format.ts";
 import { runTerminalChat } from "../../../src/cli/terminal-chat.ts";
+import { cliOptions } from "../../support/cli-options.ts";
 import { memoryIo } from "../../support/memory-io.ts";
-import { chatMessage, playRoom, scriptedRoom, welcome, type ScriptedRoom } from "../../support/scripted-room.ts";
+import { chatMessage, playRoom, scriptedRooms, welcome } from "../../support/scripted-room.ts";
 
-const rooms: ScriptedRoom[] = [];
-afterEach(async () => {
-  await Promise.all(rooms.splice(0).map((room) => room.close()));
-});
-
-async function room(...args: Parameters<typeof scriptedRoom>): Promise<ScriptedRoom> {
-  const started = await scriptedRoom(...args);
-  rooms.push(started);
-  return started;
-}
-
-const options = (url: string): CliOptions => ({
-  url,
-  room: "main",
-  name: "alice",
-  history: undefined,
-  token: "",
-  echo: false,
-});
+const room = scriptedRooms();
 
 /** The client at a terminal 100 columns wide, started against `url`. */
 function terminal(url: string) {
   const memory = memoryIo({ terminal: true, columns: 100 });
-  const done = runTerminalChat(options(url), memory.io);
+  const done = runTerminalChat(cliOptions(url), memory.io);
   const shows = (what: string | RegExp) => until(what, () => memory.screen.text);
   return { ...memory, done, shows, type: (keys: string) => memory.input.write(keys) };
 }

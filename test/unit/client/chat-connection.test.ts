@@ -3,50 +3,18 @@
 // reset, a refusal for pace) happen on cue. The sockets and the network are real.
 
 import { afterEach, describe, expect, test } from "vitest";
-import WebSocket, { WebSocketServer } from "ws";
+import WebSocket from "ws";
 import { ChatConnection, type ChatConnectionEvents, type SocketLike } from "../../../src/client/chat-connection.ts";
-import { JSON_SUBPROTOCOL, type ChatMessage, type WelcomeMessage } from "../../../src/shared/protocol.ts";
+import type { ChatMessage } from "../../../src/shared/protocol.ts";
+import { chatMessage, scriptedRooms, welcome as welcomeAs } from "../../support/scripted-room.ts";
 
-/** One socket the client opened, as the scripted room sees it. */
-interface Visit {
-  socket: WebSocket;
-  params: URLSearchParams;
-  path: string;
-  /** Every frame the client sent, parsed. */
-  received: { type: string; text?: string; ref?: string }[];
-}
+/** A local room that records each visit and leaves the answers to the test; closed after it. */
+const scriptedRoom = scriptedRooms();
 
-const servers: WebSocketServer[] = [];
 const connections: ChatConnection[] = [];
-
-afterEach(async () => {
+afterEach(() => {
   for (const connection of connections.splice(0)) connection.stop();
-  await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done))));
 });
-
-/** A local server that records each visit and leaves the answers to the test. */
-async function scriptedRoom(): Promise<{ url: string; visits: Visit[]; nextVisit(): Promise<Visit> }> {
-  const server = new WebSocketServer({ port: 0, host: "127.0.0.1", handleProtocols: () => JSON_SUBPROTOCOL });
-  servers.push(server);
-  await new Promise((listening) => server.once("listening", listening));
-  const visits: Visit[] = [];
-  server.on("connection", (socket, request) => {
-    const url = new URL(request.url ?? "/", "http://room.test");
-    const visit: Visit = { socket, params: url.searchParams, path: url.pathname, received: [] };
-    socket.on("message", (data) => visit.received.push(JSON.parse(String(data))));
-    visits.push(visit);
-  });
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    visits,
-    nextVisit: async () => {
-      const count = visits.length;
-      await eventually(`visit ${count + 1}`, () => visits.length > count);
-      return visits[count]!;
-    },
-  };
-}
 
 async function eventually(what: string, check: () => boolean, timeoutMs = 3_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -56,24 +24,13 @@ async function eventually(what: string, check: () => boolean, timeoutMs = 3_000)
   }
 }
 
-function welcome(history: ChatMessage[], lastMessageId: number, you = "alice"): WelcomeMessage {
-  return {
-    type: "welcome",
-    room: "main",
-    you,
-    online: [you],
-    onlineCount: 1,
-    history,
-    truncated: false,
-    limits: { messageBytes: 4096, burst: 20, perSecond: 5 },
-    lastMessageId,
-    settings: { slowMode: 0, readOnly: false },
-  };
+/** A welcome as `you` after `history`, the room's last id `lastMessageId`, at 5 messages a second. */
+function welcome(history: ChatMessage[], lastMessageId: number, you = "alice") {
+  return welcomeAs(you, { history, lastMessageId, limits: { messageBytes: 4096, burst: 20, perSecond: 5 } });
 }
 
-function message(id: number, text: string, ref?: string): ChatMessage {
-  return { type: "message", id, name: "bob", text, at: 1_000 + id, ...(ref && { ref }) };
-}
+/** A stored message from bob. */
+const message = (id: number, text: string, ref?: string) => chatMessage(id, "bob", text, ref);
 
 const openSocket = (url: string, protocol: string) => new WebSocket(url, [protocol]) as WebSocket & SocketLike;
 
@@ -202,7 +159,7 @@ describe("sending", () => {
     await eventually("a", () => visit.received.length === 1);
     visit.socket.send(JSON.stringify({ type: "error", code: "rate_limited", message: "slow down", ref: a }));
     await eventually("a again", () => visit.received.length === 2);
-    expect(visit.received.map((frame) => frame.text)).toEqual(["a", "a"]);
+    expect(visit.received.map((frame) => frame.type === "message" && frame.text)).toEqual(["a", "a"]);
     visit.socket.send(JSON.stringify(message(1, "a", a)));
     await eventually("b", () => visit.received.length === 3);
     expect(visit.received[2]).toEqual({ type: "message", text: "b", ref: b });
@@ -293,7 +250,7 @@ describe("typing and moderation", () => {
     visit.socket.send(JSON.stringify(message(1, "a", a)));
     await eventually("b", () => visit.received.length === 2, 3_000);
     expect(Date.now() - ackedAt).toBeGreaterThanOrEqual(950);
-    expect(visit.received.map((frame) => frame.text)).toEqual(["a", "b"]);
+    expect(visit.received.map((frame) => frame.type === "message" && frame.text)).toEqual(["a", "b"]);
   });
 
   test("without pacing for slow mode, a slow_mode refusal is reported and the message settled", async () => {
@@ -327,7 +284,7 @@ describe("closing", () => {
   test("a URL nobody answers is reported as unreachable", async () => {
     const room = await scriptedRoom();
     const url = room.url;
-    await new Promise((done) => servers.pop()!.close(done));
+    await room.close();
     const unreachable: string[] = [];
     const { connection } = connect(url, { unreachable: (detail) => unreachable.push(detail) });
     await eventually("the unreachable report", () => unreachable.length === 1);

@@ -55,19 +55,13 @@ describe("the outbox", () => {
     expect(outbox.pending).toHaveLength(1);
   });
 
-  test("after a reconnect every unacknowledged message goes again, oldest first", () => {
+  test.each([
+    ["after a reconnect every unacknowledged message goes again, oldest first", (outbox: Outbox) => outbox.resendAll()],
+    ["a message refused for pace goes again in its place, before later ones", (outbox: Outbox) => outbox.retry("ra")],
+  ])("%s", (_name, sendAgain) => {
     const outbox = outboxOf("a", "b");
     sendNext(outbox);
-    outbox.resendAll();
-    expect(sendNext(outbox)).toBe("a");
-    outbox.settle("ra");
-    expect(sendNext(outbox)).toBe("b");
-  });
-
-  test("a message refused for pace goes again in its place, before later ones", () => {
-    const outbox = outboxOf("a", "b");
-    sendNext(outbox);
-    outbox.retry("ra");
+    sendAgain(outbox);
     expect(sendNext(outbox)).toBe("a");
     outbox.settle("ra");
     expect(sendNext(outbox)).toBe("b");

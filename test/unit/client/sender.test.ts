@@ -64,6 +64,15 @@ function clock() {
   };
 }
 
+/** Checks that the next frame waits exactly `ms` on `time`: nothing goes a millisecond before, `texts` go at `ms`. */
+async function expectHeldFor(time: ReturnType<typeof clock>, ms: number, texts: string[]): Promise<void> {
+  expect(time.waits()).toEqual([ms]);
+  time.advance(ms - 1);
+  expect(await sent()).toEqual([]);
+  time.advance(1);
+  expect((await sent()).map((f) => f.text)).toEqual(texts);
+}
+
 const LIMITS: RoomLimits = { messageBytes: 4096, burst: 2, perSecond: 2 };
 const OPEN_ROOM: RoomSettings = { slowMode: 0, readOnly: false };
 
@@ -117,11 +126,7 @@ describe("chat messages", () => {
     s.settle(refs[1]!, true);
     expect((await sent()).map((f) => f.text)).toEqual(["1", "2"]);
     // The bucket of 2 is empty; at 2 a second the next token is 500 ms away.
-    expect(time.waits()).toEqual([500]);
-    time.advance(499);
-    expect(await sent()).toEqual([]);
-    time.advance(1);
-    expect((await sent()).map((f) => f.text)).toEqual(["3"]);
+    await expectHeldFor(time, 500, ["3"]);
   });
 
   test("after the socket is lost nothing goes; the next welcome resends what was not acknowledged, under the same ref", async () => {
@@ -200,11 +205,7 @@ describe("slow mode", () => {
     time.advance(2_000);
     s.settle(a, true);
     expect(await sent()).toEqual([]);
-    expect(time.waits()).toEqual([10_000]);
-    time.advance(9_999);
-    expect(await sent()).toEqual([]);
-    time.advance(1);
-    expect((await sent()).map((f) => f.text)).toEqual(["b"]);
+    await expectHeldFor(time, 10_000, ["b"]);
   });
 
   test("a refusal does not start the slow-mode wait: only an acknowledgement does", async () => {
