@@ -54,6 +54,8 @@ export class Delivery {
   #flushScheduled = false;
   #lastFlushAt = 0;
   #lastBroadcastAt = 0;
+  /** Until when the queue is held on purpose, for packing (0: it is not). */
+  #packingUntil = 0;
   /** The last broadcast's place in the room's order; from the clock, so it only grows across restarts. */
   #seq = Date.now() * 1_000;
   /** Milliseconds between broadcasts, smoothed. */
@@ -137,7 +139,10 @@ export class Delivery {
     const window = Math.min(MAX_PACK_WINDOW_MS, PACK_EVENTS * this.#pace);
     const wait = this.#lastFlushAt + window - Date.now();
     if (wait <= 0 || (this.#sessions?.batching ?? 0) === 0) this.#flush();
-    else setTimeout(() => this.#flush(), wait);
+    else {
+      this.#packingUntil = Date.now() + wait;
+      setTimeout(() => this.#flush(), wait);
+    }
   }
 
   /** Sends what is queued now, so that a direct send or a change of the set keeps the room's order. */
@@ -159,7 +164,12 @@ export class Delivery {
       deliveries += item.deliveries;
       if (item.isMessage) messageDeliveries += item.deliveries;
     }
-    this.#options.capacity.flushed({ deliveries, messageDeliveries, oldestAt: batch.items[0]!.acceptedAt }, now);
+    // Time held on purpose for packing is not time the room was behind.
+    const heldMs =
+      this.#packingUntil > 0 ? Math.max(0, Math.min(this.#packingUntil, now) - batch.items[0]!.acceptedAt) : 0;
+    this.#packingUntil = 0;
+    const oldestAt = batch.items[0]!.acceptedAt + heldMs;
+    this.#options.capacity.flushed({ deliveries, messageDeliveries, oldestAt }, now);
     // The shards get the batch as it is, in one call each (their sessions' share of the deliveries).
     this.#options.forward?.(batch.items);
     let failed: Session[] | null = null;
