@@ -215,6 +215,14 @@ describe("bursts and overload, with the default configuration", () => {
         const sentBy = (i: number) => [...loadSent.keys()].filter((ref) => ref.startsWith(`load-${i}-`)).length;
         const sample = [0, 37, 74, 111, 149];
         await waitUntil("every load message answered", () => sample.every((i) => answered(i) === sentBy(i)), 20_000);
+        // And every accepted one has reached a session (one that did not send it too).
+        const acceptedAtFirst = () =>
+          senders[0]!.messages().filter((f) => f.type === "message" && f.ref?.startsWith("load-")).length;
+        await waitUntil(
+          "every accepted load message at the first session",
+          () => acceptedAtFirst() + refusals(senders, "load") === loadSent.size,
+          20_000,
+        );
       } finally {
         clearInterval(sampler);
       }
