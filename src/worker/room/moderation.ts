@@ -15,6 +15,7 @@ import { describeSettings } from "../../shared/frames.ts";
 import type { Checked } from "../../shared/checked.ts";
 import type { Author } from "./history.ts";
 import type { Room } from "./room.ts";
+import { logInfo } from "./log.ts";
 
 /** Who acts: a session's identity, or an HTTP caller's. */
 export interface Actor extends Author {
@@ -104,5 +105,5 @@ function describeTarget(target: Target): string {
 
 function logAction(room: Room, actor: Actor, what: string): void {
   const who = `${actor.name}${actor.user !== undefined ? ` user=${actor.user}` : ""}${actor.moderator ? " (moderator)" : ""}`;
-  console.log(`[INFO] moderation room=${room.name}: ${who} ${what}`);
+  logInfo(`[INFO] moderation room=${room.name}: ${who} ${what}`);
 }
