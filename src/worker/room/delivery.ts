@@ -94,13 +94,14 @@ export class Delivery {
 
   /**
    * Queues one server message for every session but `except`; `text` is its wording in the text
-   * framing, where the room knows better than the message alone. Durability is the runtime's
-   * output gate: it holds every frame sent after a storage write until the write is durable (a
-   * message is stored before anyone receives it). The queue only gathers: it flushes when
-   * storage reports the writes so far durable, which is when the gate would have let the frames
-   * go anyway, so an idle room sends no later, while a busy one sends everything accepted
-   * meanwhile at once. Order comes from flushNow: every direct send and every change of the set
-   * flushes what is queued first.
+   * framing, where the room knows better than the message alone. A message is stored before
+   * anyone receives it: each flush first writes the messages accepted since the last one
+   * (beforeFlush, History.commit), and the runtime's output gate holds every frame sent after a
+   * storage write until the write is durable. The queue only gathers: it flushes once storage
+   * reports the earlier writes durable (and, in a busy room with batching sessions, at the end of
+   * the packing window), so an idle room sends no later, while a busy one sends everything
+   * accepted meanwhile at once. Order comes from flushNow: every direct send and every change of
+   * the set flushes what is queued first.
    */
   broadcast(message: ServerMessage, except: Except = null, text: string[] = toTextLines(message)): void {
     const rendered: Rendered = {
@@ -201,9 +202,26 @@ export class Delivery {
 class PackedOnce implements OutgoingBatch {
   readonly items: readonly Outgoing[];
   #packed: string | null = null;
+  /** The sessions (or shard keys) some item skips, and the lowest seq and id in the batch. */
+  readonly #skipped = new Set<Session | string>();
+  readonly #lowestSeq: number = Infinity;
+  readonly #lowestId: number = Infinity;
 
   constructor(items: readonly Outgoing[]) {
     this.items = items;
+    for (const item of items) {
+      if (item.except !== null) this.#skipped.add(item.except);
+      if (item.seq !== undefined) this.#lowestSeq = Math.min(this.#lowestSeq, item.seq);
+      if (item.id !== undefined) this.#lowestId = Math.min(this.#lowestId, item.id);
+    }
+  }
+
+  reachesAll(session: Session): boolean {
+    if (this.#skipped.size > 0 && (this.#skipped.has(session) || this.#skipped.has(session.data.key ?? ""))) {
+      return false;
+    }
+    // Items' seqs and ids only grow: a session whose welcome is older than the lowest gets them all.
+    return session.welcomedSeq < this.#lowestSeq && session.welcomedUpTo < this.#lowestId;
   }
 
   packed(): string {

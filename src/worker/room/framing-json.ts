@@ -34,7 +34,7 @@ export const batchedJsonFraming: Framing = {
   ...jsonBase,
   frames(batch, session) {
     // Packed once for all batching sessions; only a joiner that an item skips gets its own.
-    if (batch.items.every((item) => reaches(item, session))) return batch.items.length > 0 ? [batch.packed()] : [];
+    if (batch.reachesAll(session)) return batch.items.length > 0 ? [batch.packed()] : [];
     const own = batch.items.filter((item) => reaches(item, session));
     return own.length > 0 ? [packFrames(own)] : [];
   },

@@ -44,6 +44,8 @@ export interface OutgoingBatch {
   readonly items: readonly Outgoing[];
   /** The items as one frame: the frame itself when alone, a JSON array when several. */
   packed(): string;
+  /** Whether every item reaches `session` (see {@link reaches}), decided once per batch, not per item. */
+  reachesAll(session: Session): boolean;
 }
 
 /** A framing: how frames from a session are read, and how the room's frames are written for it. */
