@@ -1,6 +1,7 @@
-import { evictDurableObject, SELF } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../src/shared/protocol.ts";
+import { History } from "../../src/worker/room/history.ts";
 import { uniqueRoom } from "../support/rooms.ts";
 import { openWorkerdSocket } from "../support/workerd-socket.ts";
 import { joinJson, welcomeOf } from "./join.ts";
@@ -96,6 +97,33 @@ describe("history and resume", () => {
       lastMessageId: 2,
       shards: 1,
       settings: { slowMode: 0, readOnly: false },
+    });
+  });
+});
+
+describe("replays from memory", () => {
+  it("answers every replay as storage alone would, with tombstones and trims", async () => {
+    await runInDurableObject(roomStub(uniqueRoom("recent")), (_instance, state) => {
+      const kept = 400;
+      const history = new History(state.storage.sql, kept);
+      const fromStorage = () => new History(state.storage.sql, kept);
+      history.latest(1); // the memory is loaded while the room is empty and then kept in step by writes
+      for (let i = 1; i <= 700; i++) {
+        history.append({ name: "ann" }, `m${i}`, 1_700_000_000_000 + i, i % 3 === 0 ? `ref-${i}` : undefined);
+        if (i % 97 === 0) history.commit();
+      }
+      // One message still held in memory, one only in storage.
+      expect(history.delete(690, { name: "mod", user: "u-mod" }, 1_800_000_000_000)).not.toBeNull();
+      expect(history.delete(500, { name: "mod" }, 1_800_000_000_001)).not.toBeNull();
+
+      for (const count of [0, 1, 50, 128, 300, kept, 1000]) {
+        expect(history.latest(count), `latest(${count})`).toEqual(fromStorage().latest(count));
+      }
+      for (const since of [0, 250, 302, 499, 600, 650, 689, 701, 702, 800]) {
+        expect(history.since(since), `since(${since})`).toEqual(fromStorage().since(since));
+        expect(history.since(since, 10), `since(${since}, 10)`).toEqual(fromStorage().since(since, 10));
+      }
+      expect(history.latest(20).events.find((event) => event.id === 690)).toMatchObject({ text: "", deleted: true });
     });
   });
 });

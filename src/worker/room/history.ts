@@ -2,9 +2,13 @@
 // ranges that joins and the API replay, tombstones, and trimming to the newest HISTORY_LIMIT.
 
 import type { ChatMessage, DeleteEvent, StoredEvent } from "../../shared/protocol.ts";
+import { RecentEvents } from "./recent-events.ts";
 
 /** Rows beyond the limit that may pile up before a trim; one DELETE per batch, not per event. */
 const TRIM_BATCH = 64;
+
+/** Events held in memory as well (at least half of it at any time): more than a default welcome's 50. */
+const RECENT_EVENTS = 256;
 
 /** A replay: the events, and whether some that were asked for are no longer stored. */
 export interface Replay {
@@ -57,6 +61,7 @@ export class History {
    * before, and this answers "is it new?" without a query.
    */
   readonly #refs = new Map<string, number>();
+  readonly #recent = new RecentEvents(RECENT_EVENTS);
 
   constructor(sql: SqlStorage, limit: number) {
     this.#sql = sql;
@@ -115,6 +120,7 @@ export class History {
     const live = this.message(target);
     if (live === null || live.deleted) return null;
     this.#sql.exec("UPDATE messages SET text = '', deleted = 1 WHERE id = ?", target);
+    this.#recent.replace({ ...live, text: "", deleted: true });
     const id = this.#insert({ type: "delete", author: by, text: "", at, ref: null, target });
     const event: DeleteEvent = { type: "delete", id, target, name: by.name, at };
     if (by.user !== undefined) event.user = by.user;
@@ -144,10 +150,8 @@ export class History {
   since(since: number, limit: number = this.#limit): Replay {
     this.commit();
     const from = Math.max(since, this.#firstKept() - 1);
-    const rows = this.#sql
-      .exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`, from, limit)
-      .toArray();
-    return { events: rows.map(toEvent), truncated: this.#lastId > since && this.#firstKept() > since + 1 };
+    const truncated = this.#lastId > since && this.#firstKept() > since + 1;
+    return { events: this.#range(from + 1, limit), truncated };
   }
 
   /**
@@ -157,16 +161,32 @@ export class History {
   latest(count: number): Replay {
     this.commit();
     if (count <= 0) return { events: [], truncated: false };
-    const rows = this.#sql
+    const wanted = Math.min(count, this.#limit);
+    const first = Math.max(this.#firstKept(), this.#lastId - wanted + 1);
+    const firstAsked = Math.max(1, this.#lastId - Math.min(count, this.#lastId) + 1);
+    return { events: this.#range(first, wanted), truncated: this.#lastId > 0 && this.#firstKept() > firstAsked };
+  }
+
+  /** Up to `limit` stored events from id `first` on (at least {@link #firstKept}), oldest first. */
+  #range(first: number, limit: number): StoredEvent[] {
+    if (!this.#recent.loaded) this.#recent.load(this.#newest(RECENT_EVENTS));
+    if (this.#recent.covers(first)) return this.#recent.from(first, limit);
+    return this.#sql
+      .exec<EventRow>(`SELECT ${COLUMNS} FROM messages WHERE id >= ? ORDER BY id LIMIT ?`, first, limit)
+      .toArray()
+      .map(toEvent);
+  }
+
+  #newest(count: number): StoredEvent[] {
+    return this.#sql
       .exec<EventRow>(
         `SELECT ${COLUMNS} FROM messages WHERE id >= ? ORDER BY id DESC LIMIT ?`,
         this.#firstKept(),
-        Math.min(count, this.#limit),
+        count,
       )
       .toArray()
-      .reverse();
-    const firstAsked = Math.max(1, this.#lastId - Math.min(count, this.#lastId) + 1);
-    return { events: rows.map(toEvent), truncated: this.#lastId > 0 && this.#firstKept() > firstAsked };
+      .reverse()
+      .map(toEvent);
   }
 
   #insert(event: Omit<PendingRow, "id">): number {
@@ -190,6 +210,8 @@ export class History {
       ref,
       target,
     );
+    const user = author.user ?? null;
+    this.#recent.add(toEvent({ id, type, name: author.name, user, text, at, ref, target, deleted: 0 }));
   }
 
   /**
