@@ -67,15 +67,25 @@ export function parseJoinRequest(request: Request, url: URL, room: string): Chec
   };
 }
 
+/** The headers of a client's upgrade that the room reads besides the join: its framing and address. */
+const PASSED_HEADERS = ["sec-websocket-protocol", "cf-connecting-ip"];
+
 /**
  * The request to hand the room: the client's upgrade, with the checked join in {@link JOIN_HEADER}.
- * `set` replaces whatever a client sent under that name, so only the Worker's own value arrives.
+ * Only the headers the room reads are passed on, so only the Worker's own join value arrives
+ * (and copying every header of the upgrade cost more than the rest of the hand-off).
  */
 export function withJoinRequest(request: Request, join: JoinRequest): Request {
-  const headers = new Headers(request.headers);
   // Header values are bytes, and names need not be ASCII: percent-encoded keeps them exact.
-  headers.set(JOIN_HEADER, encodeURIComponent(JSON.stringify(join)));
-  return new Request(request, { headers });
+  const headers: Record<string, string> = {
+    upgrade: "websocket",
+    [JOIN_HEADER]: encodeURIComponent(JSON.stringify(join)),
+  };
+  for (const name of PASSED_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  return new Request(request.url, { headers });
 }
 
 /** The join the Worker handed the room, or null for a request that did not come through the router. */
