@@ -101,7 +101,11 @@ export class Capacity {
     if (!behind) this.#behindSince = null;
     else if (!wasBehind) this.#behindSince = now;
     else if (this.#bucket !== null && now - this.#behindSince! >= SATURATED_MS) {
+      // Not a burst but a sustained offer: what the bucket still holds would only deepen the
+      // backlog, and under a saturated room the runtime's own queues grow where no counter here
+      // sees them (workerd slows down with every frame waiting for the room), so it is spent.
       this.#allowance /= 2;
+      this.#bucket.tokens = 0;
       this.#behindSince = now;
     }
     if (!behind && this.#costMs !== null) {

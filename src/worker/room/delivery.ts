@@ -25,6 +25,7 @@ const FAR_BEHIND_REASON = "too far behind: not reading";
  */
 const PACK_EVENTS = 4;
 export const MAX_PACK_WINDOW_MS = 90;
+const MIN_PACK_WINDOW_MS = 25;
 /** Weight of the newest gap between broadcasts in the room's pace. */
 const PACE_SMOOTHING = 0.1;
 
@@ -56,6 +57,7 @@ export class Delivery {
   #lastBroadcastAt = 0;
   /** Until when the queue is held on purpose, for packing (0: it is not). */
   #packingUntil = 0;
+  #packingTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last broadcast's place in the room's order; from the clock, so it only grows across restarts. */
   #seq = Date.now() * 1_000;
   /** Milliseconds between broadcasts, smoothed. */
@@ -73,6 +75,16 @@ export class Delivery {
   /** Sends `frames` to one session, after everything queued before them; false if the socket failed. */
   send(session: Session, frames: readonly string[]): boolean {
     this.flushNow();
+    return this.sendAhead(session, frames);
+  }
+
+  /**
+   * Sends `frames` to one session now, ahead of the broadcasts still queued: for an answer that
+   * concerns none of them (a refusal, a pong). Flushing first, as {@link send} does, would make
+   * each refusal a small flush of its own, so a room refusing under overload packed less and
+   * delivered less the more it refused.
+   */
+  sendAhead(session: Session, frames: readonly string[]): boolean {
     try {
       for (const frame of frames) session.socket.send(frame);
       return true;
@@ -127,6 +139,9 @@ export class Delivery {
     this.#lastBroadcastAt = now;
     this.#queue.push({ ...rendered, except, acceptedAt: now, deliveries });
     this.#options.capacity.accepted(deliveries);
+    // A room flooded with frames runs its timers late (by up to most of a second here, in
+    // workerd), so the frames that keep it busy end its packing window as well.
+    if (this.#packingUntil > 0 && now >= this.#packingUntil) return this.#flush();
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // Flushed even if the sync fails, so that later broadcasts are never stuck behind it; the
@@ -137,12 +152,12 @@ export class Delivery {
 
   /** Flushes now, or, in a busy room with batching sessions, at the end of the packing window. */
   #flushWhenDue(): void {
-    const window = Math.min(MAX_PACK_WINDOW_MS, PACK_EVENTS * this.#pace);
+    const window = Math.min(MAX_PACK_WINDOW_MS, Math.max(MIN_PACK_WINDOW_MS, PACK_EVENTS * this.#pace));
     const wait = this.#lastFlushAt + window - Date.now();
     if (wait <= 0 || (this.#sessions?.batching ?? 0) === 0) this.#flush();
     else {
       this.#packingUntil = Date.now() + wait;
-      setTimeout(() => this.#flush(), wait);
+      this.#packingTimer = setTimeout(() => this.#flush(), wait);
     }
   }
 
@@ -153,6 +168,8 @@ export class Delivery {
 
   #flush(): void {
     this.#flushScheduled = false;
+    if (this.#packingTimer !== null) clearTimeout(this.#packingTimer);
+    this.#packingTimer = null;
     if (this.#queue.length === 0 || this.#sessions === null) return;
     this.#options.beforeFlush?.();
     const batch = new PackedOnce(this.#queue);
