@@ -41,26 +41,6 @@ describe("/chat?batch=1 (batched frames, opt-in)", () => {
     expect(JSON.parse(await ann.nextText())).toMatchObject({ type: "message", id: 1, text: "alone" });
   });
 
-  it("answers a refused frame at once without cutting short the batch it arrived in", async () => {
-    const room = uniqueRoom("batch-refusal");
-    const ann = await openWorkerdSocket(`/chat/${room}?name=ann&batch=1`, { json: true });
-    const bob = await openWorkerdSocket(`/chat/${room}?name=bob`, { json: true });
-    expect((await ann.nextJson()).type).toBe("welcome");
-    expect((await bob.nextJson()).type).toBe("welcome");
-    await collect(ann, "join", 1);
-    bob.sendJson({ type: "message", text: "m1" });
-    bob.sendJson({ type: "message", text: "m2" });
-    bob.sendJson({ type: "message", text: "" });
-    bob.sendJson({ type: "message", text: "m3" });
-    const { frames } = await collect(ann, "message", 3);
-    const texts = frames.map((frame) =>
-      (Array.isArray(frame) ? frame : [frame]).map((m) => m.type === "message" && m.text),
-    );
-    // A refusal used to flush what was queued, so m2 and m3 always went in separate frames.
-    expect(texts.find((frame) => frame.includes("m3"))).toContain("m2");
-    expect((await collect(bob, "error", 1)).messages[0]).toMatchObject({ code: "empty" });
-  });
-
   it("closes a join whose batch is neither 0 nor 1 with 4400", async () => {
     const ann = await openWorkerdSocket(`/chat/${uniqueRoom("batch-bad")}?batch=yes`, { json: true });
     expect(await ann.closed()).toEqual({ code: 4400, reason: 'batch must be 0 or 1, got "yes"' });

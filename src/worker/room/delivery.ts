@@ -80,9 +80,8 @@ export class Delivery {
 
   /**
    * Sends `frames` to one session now, ahead of the broadcasts still queued: for an answer that
-   * concerns none of them (a refusal, a pong). Flushing first, as {@link send} does, would make
-   * each refusal a small flush of its own, so a room refusing under overload packed less and
-   * delivered less the more it refused.
+   * concerns none of them and no other frame of its session (a pong), so that a busy room's
+   * heartbeats do not cut its batches short.
    */
   sendAhead(session: Session, frames: readonly string[]): boolean {
     try {

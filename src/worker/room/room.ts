@@ -146,7 +146,8 @@ export class Room {
   /** Sends `refusal` to the session that caused it (the socket stays open), and counts it for the log. */
   refuse(session: Session, refusal: Refusal, now: number): void {
     logRefusal(session, `${refusal.code}: ${refusal.message}`, now);
-    this.delivery.sendAhead(session, [session.framing.refusal(refusal)]);
+    // After what was queued: a sender hears of its frames in the order it sent them.
+    this.delivery.send(session, [session.framing.refusal(refusal)]);
   }
 
   /** Closes a session the room gives up on, and tells the others it left. */
