@@ -11,8 +11,8 @@
 // cost, so a burst the room clears within MAX_BACKLOG_MS goes through whole. It refills at an
 // allowance that starts at HEADROOM of the measured rate; a room that stays behind for longer
 // than SATURATED_MS is saturated (frames it has not read yet queue in the runtime, where no
-// counter here sees them), so the allowance halves each such spell and grows back while the
-// room keeps up. A sustained offer beyond what the room fans out is so refused instead of
+// counter here sees them), so each such spell halves the allowance and spends what is left in
+// the bucket, and the allowance grows back while the room keeps up. A sustained offer beyond what the room fans out is so refused instead of
 // queued: memory stays bounded and the room is back to normal soon after the load drops.
 // Until the room has been measured, nothing is refused for capacity.
 
