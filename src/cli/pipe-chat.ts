@@ -47,13 +47,6 @@ export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
     // Replayed events get no lines of their own in the text framing (deletions among them): the
     // welcome's history holds ids up to its lastMessageId, live events come after it.
     let replayedUpTo = 0;
-    // The joiner's own "joined" line, printed after the replay and before any live event, even
-    // one that arrived in the same read as the welcome.
-    let joinLine: ServerMessage | null = null;
-    const printJoin = () => {
-      if (joinLine !== null) print(joinLine);
-      joinLine = null;
-    };
     // Whose message each id was, to word a deletion as the text framing does.
     const authors = new Map<number, string>();
     // Which input line each unacknowledged message came from, to name it if the room refuses it.
@@ -84,41 +77,30 @@ export function runPipeChat(options: CliOptions, io: Io): Promise<ExitStatus> {
           }
           welcomed = true;
           if (welcome.truncated && outputOpen) io.output.write(`${TRUNCATED_NOTE}\n`);
-          // The text framing ends the replay with the joiner's own "joined" line. The core
-          // delivers the replayed history right after this callback returns, in the same
-          // turn, so a microtask lands after it unless a live event comes first.
-          joinLine = { type: "join", name: welcome.you, at: Date.now(), online: welcome.online.length };
-          queueMicrotask(printJoin);
-          queueMicrotask(maybeDone);
+        },
+        replayed: (welcome, resumed) => {
+          if (resumed) return;
+          // The text framing ends the replay with the joiner's own "joined" line.
+          print({ type: "join", name: welcome.you, at: Date.now(), online: welcome.online.length });
+          maybeDone();
         },
         message: (message, mine) => {
           if (mine && message.ref) lineOf.delete(message.ref);
           authors.set(message.id, message.name);
-          if (message.id > replayedUpTo) printJoin();
           print(message);
         },
         deleted: (event) => {
           const author = authors.get(event.target);
           if (event.id <= replayedUpTo) return;
-          printJoin();
           if (outputOpen) {
             io.output.write(
               `${author === undefined ? `message ${event.target}` : `a message from ${show(author)}`} was deleted\n`,
             );
           }
         },
-        settings: (settings) => {
-          printJoin();
-          print(settings);
-        },
-        join: (join) => {
-          printJoin();
-          print(join);
-        },
-        leave: (leave) => {
-          printJoin();
-          print(leave);
-        },
+        settings: (settings) => print(settings),
+        join: (join) => print(join),
+        leave: (leave) => print(leave),
         error: (error) => {
           const line = error.ref === undefined ? undefined : lineOf.get(error.ref);
           if (line === undefined) return report(`error: ${error.message}`);

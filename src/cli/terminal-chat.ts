@@ -51,24 +51,23 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
           showState(state);
         },
         unreachable: (detail) => fail(ExitCode.failed, `${detail}: ${sockets.lastError ?? "no answer"}`),
-        welcome: (welcome, resumed) => {
+        welcome: (welcome) => {
+          if (welcome.truncated) note(TRUNCATED_NOTE.replace(/^note: /, ""));
+        },
+        // After the replayed messages and before anything live, even from the same frame.
+        replayed: (welcome, resumed) => {
           const online = connection.online;
           const who = `${online.length} online: ${online.map((name) => showName(name)).join(", ")}`;
-          if (welcome.truncated) note(TRUNCATED_NOTE.replace(/^note: /, ""));
-          // Said after the replayed messages, which the core delivers right after this callback
-          // returns, in the same turn: a microtask runs after them.
-          queueMicrotask(() => {
-            note(
-              resumed
-                ? `back in room ${welcome.room}; ${who}`
-                : `joined room ${welcome.room} as ${showName(welcome.you, true)}; ${who}`,
-            );
-            const { slowMode, readOnly } = welcome.settings;
-            const moderator = welcome.role === "moderator";
-            if (slowMode > 0 || readOnly || moderator) {
-              note(`${describeSettings(welcome.settings)}${moderator ? "; you are a moderator (/help)" : ""}`);
-            }
-          });
+          note(
+            resumed
+              ? `back in room ${welcome.room}; ${who}`
+              : `joined room ${welcome.room} as ${showName(welcome.you, true)}; ${who}`,
+          );
+          const { slowMode, readOnly } = welcome.settings;
+          const moderator = welcome.role === "moderator";
+          if (slowMode > 0 || readOnly || moderator) {
+            note(`${describeSettings(welcome.settings)}${moderator ? "; you are a moderator (/help)" : ""}`);
+          }
         },
         message: (message, mine) => {
           authors.set(message.id, message.name);

@@ -245,6 +245,7 @@ export class ChatConnection {
     this.#setState({ kind: "connected" });
     this.events.welcome?.(message, resumed);
     for (const stored of message.history) this.#stored(stored);
+    this.events.replayed?.(message, resumed);
     // Resume from the room's newest id even when nothing was replayed (history=0).
     this.#lastId = Math.max(this.#lastId, message.lastMessageId);
     this.#heartbeat.start(socket, () => {

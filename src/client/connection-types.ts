@@ -25,6 +25,8 @@ export type ConnectionState =
 export interface ChatConnectionEvents {
   state?(state: ConnectionState): void;
   welcome?(welcome: WelcomeMessage, resumed: boolean): void;
+  /** The welcome's replay has been reported, and nothing live yet: where "you joined" belongs. */
+  replayed?(welcome: WelcomeMessage, resumed: boolean): void;
   /** A message not seen before, in room order; `mine` when this client sent it. */
   message?(message: ChatMessage, mine: boolean): void;
   join?(join: JoinMessage): void;

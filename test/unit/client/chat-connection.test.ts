@@ -72,6 +72,21 @@ describe("joining and resuming", () => {
     expect(connection.online).toEqual(["alice", "bob"]);
   });
 
+  test("reports the end of the replay after its messages and before any live one", async () => {
+    const room = await scriptedRoom();
+    const order: string[] = [];
+    connect(room.url, {
+      message: (m) => order.push(m.text),
+      replayed: (w, resumed) => order.push(`replayed ${w.lastMessageId} ${resumed}`),
+    });
+    const visit = await room.nextVisit();
+    // Both frames reach the client together, as they do when a busy room's first flush follows the welcome.
+    visit.socket.send(JSON.stringify(welcome([message(1, "one"), message(2, "two")], 2)));
+    visit.socket.send(JSON.stringify([message(3, "three")]));
+    await eventually("three messages", () => order.length === 4);
+    expect(order).toEqual(["one", "two", "replayed 2 false", "three"]);
+  });
+
   test("after a drop it resumes with since, under the name the room gave, and shows nothing twice", async () => {
     const room = await scriptedRoom();
     const { shown } = connect(room.url, {}, "");
