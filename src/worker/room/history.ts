@@ -210,8 +210,10 @@ export class History {
       ref,
       target,
     );
-    const user = author.user ?? null;
-    this.#recent.add(toEvent({ id, type, name: author.name, user, text, at, ref, target, deleted: 0 }));
+    if (this.#recent.loaded) {
+      const user = author.user ?? null;
+      this.#recent.add(toEvent({ id, type, name: author.name, user, text, at, ref, target, deleted: 0 }));
+    }
   }
 
   /**

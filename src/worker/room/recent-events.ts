@@ -40,7 +40,7 @@ export class RecentEvents {
     return events.slice(start, start + limit);
   }
 
-  /** An event just written, newer than every one held. */
+  /** An event just written, newer than every one held (ignored until loaded: the load reads it). */
   add(event: StoredEvent): void {
     if (this.#events === null) return;
     this.#events.push(event);
