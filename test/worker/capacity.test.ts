@@ -5,7 +5,7 @@ import { Capacity } from "../../src/worker/room/capacity.ts";
 function saturate(capacity: Capacity, start: number, flushes: number, deliveries: number, everyMs: number): number {
   let now = start;
   for (let i = 0; i < flushes; i++) {
-    capacity.accepted(deliveries);
+    capacity.accepted(deliveries, now);
     now += everyMs;
     capacity.flushed({ deliveries, messageDeliveries: deliveries, oldestAt: now - 100 }, now);
   }
@@ -21,9 +21,9 @@ describe("the room's capacity", () => {
 
   it("measures the cost of a delivery from flushes that were behind, not from idle gaps", () => {
     const capacity = new Capacity(2_000);
-    capacity.accepted(100);
+    capacity.accepted(100, 0);
     capacity.flushed({ deliveries: 100, messageDeliveries: 100, oldestAt: 0 }, 1); // keeping up
-    capacity.accepted(5_000);
+    capacity.accepted(5_000, 9_000);
     capacity.flushed({ deliveries: 5_000, messageDeliveries: 5_000, oldestAt: 9_000 }, 10_000); // behind after an idle spell: no sample
     expect(capacity.costMs).toBeNull();
     saturate(capacity, 10_000, 5, 10_000, 500);
@@ -35,7 +35,7 @@ describe("the room's capacity", () => {
     // 0.05 ms a delivery: 40 000 deliveries are 2 s of work.
     let now = saturate(capacity, 0, 3, 10_000, 500);
     now += 10_000; // a quiet spell refills the bucket
-    capacity.accepted(1);
+    capacity.accepted(1, now);
     capacity.flushed({ deliveries: 1, messageDeliveries: 1, oldestAt: now }, now);
     const burst = Array.from({ length: 150 }, () => capacity.admits(200, now)); // 30 000 deliveries
     expect(burst.every(Boolean)).toBe(true);
@@ -53,10 +53,10 @@ describe("the room's capacity", () => {
     let now = 0;
     for (let i = 0; i < 10; i++) {
       now += 500;
-      capacity.accepted(5_000);
+      capacity.accepted(5_000, now);
       capacity.flushed({ deliveries: 5_000, messageDeliveries: 100, oldestAt: now - 100 }, now);
       now += 500;
-      capacity.accepted(500);
+      capacity.accepted(500, now);
       capacity.flushed({ deliveries: 500, messageDeliveries: 500, oldestAt: now - 100 }, now);
     }
     expect(capacity.costMs).toBeNull();
@@ -77,11 +77,63 @@ describe("the room's capacity", () => {
     // Ten seconds of flushes that keep up.
     for (let i = 0; i < 100; i++) {
       now += 100;
-      capacity.accepted(10);
+      capacity.accepted(10, now);
       capacity.flushed({ deliveries: 10, messageDeliveries: 10, oldestAt: now - 1 }, now);
     }
     while (capacity.admits(100, now)) {}
     const recovered = admittedIn(1_000);
     expect(recovered).toBeGreaterThan(low * 4);
+  });
+});
+
+describe("the room's probe timer", () => {
+  it("refuses nothing for one late probe (a long flush: a burst), and everything from the second on", () => {
+    const capacity = new Capacity(2_000);
+    capacity.accepted(10_000, 0);
+    capacity.probed(300, 400);
+    expect(capacity.admits(100, 400)).toBe(true);
+    capacity.probed(150, 600);
+    expect(capacity.admits(100, 600)).toBe(false);
+    // Once a probe fires on time, the room admits again.
+    capacity.probed(3, 653);
+    expect(capacity.admits(100, 653)).toBe(true);
+  });
+
+  it("starts an unmeasured room's allowance from what it was taking when it was found saturated", () => {
+    const capacity = new Capacity(2_000);
+    let now = 0;
+    // 50 000 deliveries a second accepted, probes late all along.
+    for (; now < 3_000; now += 50) {
+      capacity.accepted(2_500, now);
+      capacity.probed(120, now);
+    }
+    expect(capacity.costMs).toBeNull();
+    // On time again: what it admits in a second is about half of what it was taking, no more.
+    capacity.probed(0, now);
+    let admitted = 0;
+    for (let t = 0; t < 1_000; t += 10) while (capacity.admits(100, now + t)) admitted += 100;
+    expect(admitted).toBeGreaterThan(5_000);
+    expect(admitted).toBeLessThan(40_000);
+  });
+
+  it("grows the allowance back while its probes fire on time", () => {
+    const capacity = new Capacity(2_000);
+    let now = 0;
+    for (; now < 3_000; now += 50) {
+      capacity.accepted(2_500, now);
+      capacity.probed(120, now);
+    }
+    const admittedIn = (ms: number) => {
+      let count = 0;
+      for (let t = 0; t < ms; t += 10) {
+        capacity.probed(0, now + t);
+        while (capacity.admits(100, now + t)) count += 100;
+      }
+      now += ms;
+      return count;
+    };
+    const first = admittedIn(1_000);
+    admittedIn(5_000);
+    expect(admittedIn(1_000)).toBeGreaterThan(first * 1.5);
   });
 });

@@ -12,9 +12,16 @@
 // allowance that starts at HEADROOM of the measured rate; a room that stays behind for longer
 // than SATURATED_MS is saturated (frames it has not read yet queue in the runtime, where no
 // counter here sees them), so each such spell halves the allowance and spends what is left in
-// the bucket, and the allowance grows back while the room keeps up. A sustained offer beyond what the room fans out is so refused instead of
-// queued: memory stays bounded and the room is back to normal soon after the load drops.
-// Until the room has been measured, nothing is refused for capacity.
+// the bucket, and the allowance grows back while the room keeps up.
+//
+// Saturation shows in a second place, which catches what the first cannot: frames the runtime
+// holds for the room (read from the network, not yet handed over) are work no flush counts, and
+// under `wrangler dev` that queue makes every frame slower the longer it grows. The room's probe
+// timer (load-probe.ts) waits behind them, so a probe late by LATE_MS or more for SATURATED_MS
+// is a saturated spell as well; on a room never measured, the allowance starts from the rate it
+// was taking. A sustained offer beyond what the room fans out is so refused instead of queued:
+// memory stays bounded and the room is back to normal soon after the load drops. Until the room
+// has been measured or found saturated, nothing is refused for capacity.
 
 import { fullBucket, takeTokens, type Bucket } from "../../shared/token-bucket.ts";
 
@@ -30,6 +37,18 @@ const HEADROOM = 0.8;
 const SATURATED_MS = 1_000;
 /** While the room keeps up, the allowance grows by this share of its ceiling per second. */
 const GROWTH_PER_SECOND = 0.25;
+/**
+ * A probe timer this late found work waiting ahead of it. A busy room that keeps up runs its
+ * probe up to a few tens of milliseconds late (every session's socket may have a frame queued
+ * ahead of it), so the mark sits above that.
+ */
+const LATE_MS = 100;
+/**
+ * A probe late without a break for this long is a saturated spell. Shorter than SATURATED_MS:
+ * a frame the runtime holds makes every other one slower under `wrangler dev`, so a queue there
+ * must not get the time to grow.
+ */
+const PROBE_SATURATED_MS = 200;
 
 /** What one flush sent. */
 export interface FlushCount {
@@ -56,6 +75,17 @@ export class Capacity {
   #behindSince: number | null = null;
   #lastFlushAt = 0;
   #lastFlushDeliveries = 0;
+  /** Since when the probe has fired late without a break; null while it fires on time. */
+  #lateSince: number | null = null;
+  /** Probes in a row that fired late, and whether this late spell has halved the allowance yet. */
+  #lateProbes = 0;
+  #halvedInSpell = false;
+  #grownAt = 0;
+  /** Deliveries accepted since `#rateFrom`, and the highest rate over a second so far. */
+  #rateFrom = 0;
+  #rateDeliveries = 0;
+  #lastRate = 0;
+  #peakRate = 0;
 
   constructor(maxBacklogMs: number) {
     this.#maxBacklogMs = maxBacklogMs;
@@ -68,19 +98,61 @@ export class Capacity {
 
   /** Takes `deliveries` from the room's allowance; false when they would not clear within MAX_BACKLOG_MS. */
   admits(deliveries: number, now: number): boolean {
-    const cost = this.#costMs;
-    if (cost === null || this.#bucket === null) return true;
+    // The runtime holds frames for the room, two probes running: a single long flush (a burst)
+    // makes one probe late, a sustained offer all of them. Nothing more until they are out.
+    if (this.#lateProbes >= 2) return false;
+    if (this.#bucket === null) return true;
     // Deliveries already waiting longer than the limit: refuse until they are out.
     if (this.#lastLagMs > this.#maxBacklogMs && this.#queued > 0) return false;
-    const depth = this.#maxBacklogMs / cost;
+    // MAX_BACKLOG_MS of work: at the measured cost, or, before it is measured, at the allowance.
+    const depth =
+      this.#costMs === null ? (this.#allowance * this.#maxBacklogMs) / 1000 : this.#maxBacklogMs / this.#costMs;
     // A message to more sessions than the whole bucket still goes when the bucket is full.
     const rate = { capacity: depth, perSecond: this.#allowance };
     return takeTokens(this.#bucket, Math.min(deliveries, depth), rate, now);
   }
 
   /** Counts an accepted broadcast's deliveries in. */
-  accepted(deliveries: number): void {
+  accepted(deliveries: number, now: number): void {
     this.#queued += deliveries;
+    if (this.#rateFrom === 0) this.#rateFrom = now;
+    this.#rateDeliveries += deliveries;
+    if (now - this.#rateFrom >= 1_000) {
+      this.#lastRate = (this.#rateDeliveries * 1_000) / (now - this.#rateFrom);
+      this.#peakRate = Math.max(this.#peakRate, this.#lastRate);
+      this.#rateFrom = now;
+      this.#rateDeliveries = 0;
+    }
+  }
+
+  /** Counts in how late the room's probe timer fired (see the file comment). */
+  probed(lateMs: number, now: number): void {
+    if (lateMs < LATE_MS) {
+      this.#lateSince = null;
+      this.#lateProbes = 0;
+      this.#halvedInSpell = false;
+      this.#grow(now, true);
+      return;
+    }
+    this.#grow(now, false);
+    this.#lateProbes++;
+    // Work is waiting in the runtime: no more of the bucket's depth, only the allowance.
+    if (this.#bucket !== null) this.#bucket.tokens = 0;
+    // Counted from the first late probe, so that a single long flush (a burst) is no spell. The
+    // first halving comes soon; later ones in the same spell only every SATURATED_MS, as the
+    // runtime's queue drains at its own pace whatever the room admits meanwhile.
+    this.#lateSince ??= now;
+    if (now - this.#lateSince < (this.#halvedInSpell ? SATURATED_MS : PROBE_SATURATED_MS)) return;
+    this.#halvedInSpell = true;
+    if (this.#bucket === null) {
+      // Never measured: what it was taking is more than it can.
+      const taking = (this.#rateDeliveries * 1_000) / Math.max(now - this.#rateFrom, 100);
+      this.#bucket = fullBucket(0, now);
+      this.#allowance = Math.max(this.#lastRate, taking, 1);
+      this.#peakRate = Math.max(this.#peakRate, this.#allowance);
+    }
+    this.#saturated(now);
+    this.#lateSince = now;
   }
 
   /** Counts a flush out, sent at `now`. */
@@ -100,20 +172,39 @@ export class Capacity {
     }
     if (!behind) this.#behindSince = null;
     else if (!wasBehind) this.#behindSince = now;
-    else if (this.#bucket !== null && now - this.#behindSince! >= SATURATED_MS) {
-      // Not a burst but a sustained offer: what the bucket still holds would only deepen the
-      // backlog, and under a saturated room the runtime's own queues grow where no counter here
-      // sees them (workerd slows down with every frame waiting for the room), so it is spent.
-      this.#allowance /= 2;
-      this.#bucket.tokens = 0;
+    else if (now - this.#behindSince! >= SATURATED_MS) {
+      this.#saturated(now);
       this.#behindSince = now;
     }
-    if (!behind && this.#costMs !== null) {
-      const ceiling = (HEADROOM * 1000) / this.#costMs;
-      const grown = this.#allowance + ceiling * GROWTH_PER_SECOND * (Math.max(0, now - this.#lastFlushAt) / 1000);
-      this.#allowance = Math.min(ceiling, grown);
-    }
+    this.#grow(now, !behind);
     this.#lastFlushAt = now;
     this.#lastFlushDeliveries = deliveries;
+  }
+
+  /**
+   * Not a burst but a sustained offer: the allowance halves, and what the bucket still holds is
+   * spent, as it would only deepen the backlog (under a saturated room the runtime's own queues
+   * grow where no counter here sees them).
+   */
+  #saturated(now: number): void {
+    if (this.#bucket === null) return;
+    this.#allowance /= 2;
+    this.#bucket.tokens = 0;
+    this.#grownAt = now;
+  }
+
+  /** While the room keeps up, the allowance grows back towards its ceiling. */
+  #grow(now: number, keepingUp: boolean): void {
+    const elapsed = Math.max(0, now - this.#grownAt) / 1000;
+    this.#grownAt = now;
+    if (this.#bucket === null || !keepingUp) return;
+    // The ceiling: what the measured cost allows, or the most the room ever took in a second if
+    // that is more (a cost measured while the runtime held a queue of frames is too high, and a
+    // room that keeps up below its ceiling is never behind to measure it again).
+    const ceiling = Math.max(this.#peakRate, this.#costMs === null ? 0 : (HEADROOM * 1000) / this.#costMs);
+    this.#allowance = Math.min(
+      Math.max(ceiling, this.#allowance),
+      this.#allowance + ceiling * GROWTH_PER_SECOND * elapsed,
+    );
   }
 }

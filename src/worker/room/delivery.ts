@@ -2,6 +2,8 @@
 // broadcasts (serialised once per framing) and sends them together, packed into one frame for
 // sessions that joined with batching. A busy room waits a little between flushes so that more
 // events share each batched frame; an idle room sends as soon as storage says a write is durable.
+// A flush goes out SENDS_PER_TURN socket sends per turn of the room's thread, so that the room
+// keeps reading (and refusing) frames while it sends a large one.
 
 import { toTextLines } from "../../shared/frames.ts";
 import { CloseCode, type ServerMessage } from "../../shared/protocol.ts";
@@ -9,7 +11,7 @@ import { packFrames } from "./framing-json.ts";
 import type { Outgoing, OutgoingBatch, Rendered } from "./framing.ts";
 import type { Except } from "./member.ts";
 import type { Session } from "./session.ts";
-import type { Capacity } from "./capacity.ts";
+import type { Capacity, FlushCount } from "./capacity.ts";
 import type { SessionSet } from "./sessions.ts";
 
 /** The close reason of a session dropped for not reading what the room sends it. */
@@ -31,6 +33,25 @@ export const MAX_PACK_WINDOW_MS = 90;
 const MIN_PACK_WINDOW_MS = 25;
 /** Weight of the newest gap between broadcasts in the room's pace. */
 const PACE_SMOOTHING = 0.1;
+/** Socket sends in one turn of the room's thread, before it lets the runtime hand it frames (see #send). */
+const SENDS_PER_TURN = 1_000;
+
+/** Frames for one session, sent after the broadcasts queued before them. */
+interface DirectFrames {
+  session: Session;
+  frames: readonly string[];
+}
+
+/** A flushed batch on its way to the sessions that were there when it was flushed. */
+interface Sending {
+  batch: PackedOnce;
+  sessions: Session[];
+  /** The index of the next session to send it to. */
+  next: number;
+  count: FlushCount;
+  /** Frames to send once the batch is out (refusals that followed it). */
+  after: DirectFrames[];
+}
 
 /** What delivery needs from its room. */
 export interface DeliveryOptions {
@@ -55,6 +76,11 @@ export class Delivery {
   readonly #options: DeliveryOptions;
   #sessions: SessionSet | null = null;
   #queue: Outgoing[] = [];
+  /** Frames for one session each, to follow the queued broadcasts (see sendAfterQueued). */
+  #afterQueue: DirectFrames[] = [];
+  /** Flushed batches not yet sent to every session, oldest first (see #send). */
+  readonly #sending: Sending[] = [];
+  #sendTimer: ReturnType<typeof setTimeout> | null = null;
   #flushScheduled = false;
   #lastFlushAt = 0;
   #lastBroadcastAt = 0;
@@ -79,6 +105,18 @@ export class Delivery {
   send(session: Session, frames: readonly string[]): boolean {
     this.flushNow();
     return this.sendAhead(session, frames);
+  }
+
+  /**
+   * Sends `frames` to one session after everything queued before them, like `send`, but without
+   * cutting the queue short: if broadcasts are waiting, the frames go out right after them, with
+   * the next flush. For refusals, which a room under load sends by the thousand: flushing for each
+   * would send every batching session a frame per refusal.
+   */
+  sendAfterQueued(session: Session, frames: readonly string[]): void {
+    if (this.#queue.length > 0) this.#afterQueue.push({ session, frames });
+    else if (this.#sending.length > 0) this.#sending.at(-1)!.after.push({ session, frames });
+    else this.sendAhead(session, frames);
   }
 
   /**
@@ -140,7 +178,7 @@ export class Delivery {
     this.#pace += PACE_SMOOTHING * (Math.min(now - this.#lastBroadcastAt, 1_000) - this.#pace);
     this.#lastBroadcastAt = now;
     this.#queue.push({ ...rendered, except, acceptedAt: now, deliveries });
-    this.#options.capacity.accepted(deliveries);
+    this.#options.capacity.accepted(deliveries, now);
     // A room flooded with frames runs its timers late (by up to most of a second here, in
     // workerd), so the frames that keep it busy end its packing window as well.
     if (this.#packingUntil > 0 && now >= this.#packingUntil) return this.#flush();
@@ -166,6 +204,7 @@ export class Delivery {
   /** Sends what is queued now, so that a direct send or a change of the set keeps the room's order. */
   flushNow(): void {
     if (this.#queue.length > 0) this.#flush();
+    this.#send(Infinity);
   }
 
   #flush(): void {
@@ -189,20 +228,58 @@ export class Delivery {
       this.#packingUntil > 0 ? Math.max(0, Math.min(this.#packingUntil, now) - batch.items[0]!.acceptedAt) : 0;
     this.#packingUntil = 0;
     const oldestAt = batch.items[0]!.acceptedAt + heldMs;
-    this.#options.capacity.flushed({ deliveries, messageDeliveries, oldestAt }, now);
     // The shards get the batch as it is, in one call each (their sessions' share of the deliveries).
     this.#options.forward?.(batch.items);
+    // Sent to the sessions there now; one that joins later is welcomed with these events instead.
+    const sessions = [...this.#sessions.values()];
+    this.#sending.push({
+      batch,
+      sessions,
+      next: 0,
+      count: { deliveries, messageDeliveries, oldestAt },
+      after: this.#afterQueue,
+    });
+    this.#afterQueue = [];
+    this.#send(SENDS_PER_TURN);
+  }
+
+  /**
+   * Sends flushed batches, oldest first, `budget` socket sends at most, and continues in a later
+   * turn if that was not all. A room must never hold its thread for long: frames that arrive
+   * meanwhile wait in the runtime, and under `wrangler dev` a queue of them there makes every
+   * frame slower the longer it is, until the room reads fewer than arrive and never catches up
+   * (measured: a one-second flush under a sustained offer of 1,500 frames a second was enough).
+   * Between turns the room reads those frames and refuses what it cannot take.
+   */
+  #send(budget: number): void {
     let failed: Session[] | null = null;
     let behind: Session[] | null = null;
-    for (const session of this.#sessions.values()) {
-      try {
-        for (const frame of session.framing.frames(batch, session)) session.socket.send(frame);
-        // The runtime queues every send to a client that stopped reading, without bound, in
-        // the room's own process; giving that one session up keeps memory bounded.
-        if (session.socket.bufferedAmount > this.#options.maxBufferedBytes) (behind ??= []).push(session);
-      } catch {
-        (failed ??= []).push(session);
+    while (this.#sending.length > 0 && budget > 0) {
+      const job = this.#sending[0]!;
+      while (job.next < job.sessions.length && budget > 0) {
+        const session = job.sessions[job.next++]!;
+        try {
+          for (const frame of session.framing.frames(job.batch, session)) {
+            session.socket.send(frame);
+            budget--;
+          }
+          // The runtime queues every send to a client that stopped reading, without bound, in
+          // the room's own process; giving that one session up keeps memory bounded.
+          if (session.socket.bufferedAmount > this.#options.maxBufferedBytes) (behind ??= []).push(session);
+        } catch {
+          (failed ??= []).push(session);
+        }
       }
+      if (job.next < job.sessions.length) break;
+      this.#sending.shift();
+      this.#options.capacity.flushed(job.count, Date.now());
+      for (const { session, frames } of job.after) this.sendAhead(session, frames);
+    }
+    if (this.#sending.length > 0 && this.#sendTimer === null) {
+      this.#sendTimer = setTimeout(() => {
+        this.#sendTimer = null;
+        this.#send(SENDS_PER_TURN);
+      }, 0);
     }
     // Given up only after the loop: one broken socket must not stop the others' delivery.
     for (const session of failed ?? []) this.#failed(session);

@@ -14,6 +14,7 @@ import { isModerator, type Session } from "./session.ts";
 export function receiveFrame(room: Room, session: Session, frame: string | ArrayBuffer, now: number): void {
   const data = session.data;
   data.lastSeen = now;
+  room.load.busy(now);
   const read = session.framing.read(frame);
   if (read.ok && (read.value.type === "ping" || read.value.type === "typing")) {
     // Neither costs a token: a ping is a heartbeat, and typing is thinned out to one per interval.

@@ -10,6 +10,7 @@ import { readConfig, type RoomConfig } from "../config.ts";
 import { LocalAuthority, type Authority } from "./authority.ts";
 import type { ChatRoom } from "./chat-room.ts";
 import { Capacity } from "./capacity.ts";
+import { LoadProbe } from "./load-probe.ts";
 import { Delivery } from "./delivery.ts";
 import { History } from "./history.ts";
 import { logDisconnected, logRefusal } from "./log.ts";
@@ -32,6 +33,8 @@ export class Room {
   readonly delivery: Delivery;
   /** What the room can fan out, measured here. */
   readonly capacity: Capacity;
+  /** Tells the capacity how late the room's timers fire while frames keep it busy. */
+  readonly load: LoadProbe;
   /** Join and leave notices, one by one or, in a big room, in summaries. */
   readonly presence: Presence;
   /** Who is in the whole room. */
@@ -56,6 +59,7 @@ export class Room {
     this.moderation = new ModerationStore(ctx.storage.sql);
     this.deliveryCap = fullBucket(this.config.roomDeliveriesPerSecond, Date.now());
     this.capacity = new Capacity(this.config.maxBacklogMs);
+    this.load = new LoadProbe((lateMs, now) => this.capacity.probed(lateMs, now));
     this.#namespace = env.CHAT_ROOM;
     this.#name =
       ctx.storage.sql.exec<{ name: string }>("SELECT name FROM room_meta WHERE id = 1").toArray()[0]?.name ?? "";
@@ -147,7 +151,7 @@ export class Room {
   refuse(session: Session, refusal: Refusal, now: number): void {
     logRefusal(session, `${refusal.code}: ${refusal.message}`, now);
     // After what was queued: a sender hears of its frames in the order it sent them.
-    this.delivery.send(session, [session.framing.refusal(refusal)]);
+    this.delivery.sendAfterQueued(session, [session.framing.refusal(refusal)]);
   }
 
   /** Closes a session the room gives up on, and tells the others it left. */
