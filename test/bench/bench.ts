@@ -33,7 +33,9 @@ const USAGE = `npm run bench -- [options]
   --history 50                messages in the room before the clients join
   --no-matrix                 skip the fixed loads (with --find-max)
   --room-budget 0             the ChatRoom's optional fixed ROOM_DELIVERIES_PER_SEC cap (0: none, as shipped)
-  --direct                    connect straight to the Worker's workerd, not through wrangler's proxy`;
+  --direct                    connect straight to the Worker's workerd, not through wrangler's proxy
+  --recovery 0                after each fixed load, this many 1-second measurements in the same
+                              room at 2 messages a second: how soon it is normal again after an overload`;
 
 const { values: args } = parseArgs({
   options: {
@@ -57,6 +59,7 @@ const { values: args } = parseArgs({
     "no-matrix": { type: "boolean", default: false },
     direct: { type: "boolean", default: false },
     "room-budget": { type: "string", default: "0" },
+    recovery: { type: "string", default: "0" },
     help: { type: "boolean", default: false },
   },
 });
@@ -110,6 +113,9 @@ const runs: RunResult[] = [];
 const fills: (FillResult & { contender: string; clients: number; round: number; load1: number })[] = [];
 const maxSteps: RunResult[] = [];
 const maxima: { contender: string; round: number; deliveredPerSec: number }[] = [];
+/** A measurement after a load, and when it ended. */
+type Recovery = RunResult & { endedSecondsAfterLoad: number };
+const recoveries: { contender: string; clients: number; load: number; round: number; seconds: Recovery[] }[] = [];
 try {
   for (let round = 0; round < repeat; round++) {
     // Each round starts with a different contender, so that none always runs on a warmer machine.
@@ -133,10 +139,21 @@ try {
             );
             const room = await openRoom(contender, roomOptions(clients), log);
             const result = await room.measure(load, seconds);
-            await room.close();
             log(summaryLine(result));
+            const after: Recovery[] = [];
+            const loadEnd = performance.now();
+            for (let second = 0; second < Number(args.recovery); second++) {
+              const measured = await room.measure(2 * clients, 1);
+              after.push({ ...measured, endedSecondsAfterLoad: (performance.now() - loadEnd) / 1000 });
+              log(`  then ${summaryLine(measured)}`);
+            }
+            await room.close();
             log(fillLine(contender.name, clients, result.fill));
             runs.push({ ...result, load1: loadavg()[0]! });
+            if (after.length > 0) {
+              recoveries.push({ contender: contender.name, clients, load, round, seconds: after });
+              log(`${contender.name}: normal ${normalAfter(after)} after the load`);
+            }
           }
         }
       }
@@ -186,7 +203,7 @@ const outFile = join(outDir, `bench-${stamp}.json`);
 writeFileSync(
   outFile,
   JSON.stringify(
-    { date: new Date().toISOString(), machine, args, summary, maxSummary, runs, maxSteps, maxima, fills },
+    { date: new Date().toISOString(), machine, args, summary, maxSummary, runs, maxSteps, maxima, fills, recoveries },
     null,
     2,
   ),
@@ -209,6 +226,17 @@ if (maxima.length > 0) {
   for (const { contender, deliveredPerSec: d } of maxSummary) console.log(`  ${contender.padEnd(9)} ${range(d, 0)}`);
 }
 console.log(`\nresults: ${outFile}`);
+
+/**
+ * When the measurements after a load were normal again for good (p99 within the budget, nothing
+ * lost or refused): by the end of the first of them, in seconds after the load ended.
+ */
+function normalAfter(after: Recovery[]): string {
+  const normal = (r: Recovery) => r.latencyMs.p99 <= P99_BUDGET_MS && r.lost === 0 && r.refused === 0;
+  const first = after.findIndex((_, i) => after.slice(i).every(normal));
+  const last = after.at(-1)!.endedSecondsAfterLoad.toFixed(1);
+  return first === -1 ? `not within ${last} s` : `within ${after[first]!.endedSecondsAfterLoad.toFixed(1)} s`;
+}
 
 function roomOptions(clients: number) {
   return {

@@ -204,7 +204,6 @@ export async function openRoom(
     rssBytesPerConnection,
   };
   const joinMs = { p50: percentile(joins, 50), p99: percentile(joins, 99), max: percentile(joins, 100) };
-  const senders = clients.slice(0, Math.min(options.senders, clients.length));
   let sent = 0; // over the room's life, so that sequence numbers never repeat
 
   async function measure(deliveriesPerSec: number, seconds: number): Promise<RunResult> {
@@ -212,6 +211,9 @@ export async function openRoom(
     refused = 0;
     duplicated = 0;
     frames = 0;
+    // Clients the room closed (a flooding sender) neither send nor receive any more.
+    const open = clients.filter(({ socket }) => socket.raw.readyState === socket.raw.OPEN);
+    const senders = open.slice(0, Math.min(options.senders, open.length));
     const messagesPerSec = deliveriesPerSec / clients.length;
     const first = sent;
     const last = sent + Math.max(1, Math.round(messagesPerSec * seconds));
@@ -239,7 +241,7 @@ export async function openRoom(
     const sendEnd = performance.now();
     // Wait for the last copies: until every expected one arrived, or nothing came for 2 s.
     // Counted as they come: a refusal of one of the last messages may arrive after the sending.
-    const expected = () => (last - first - refused) * clients.length;
+    const expected = () => (last - first - refused) * open.length;
     while (latencies.length - duplicated < expected() && performance.now() - Math.max(lastReceivedAt, sendEnd) < 2000) {
       await sleep(20);
     }

@@ -182,27 +182,24 @@ describe("bursts and overload, with the default configuration", () => {
   });
 
   it(
-    "takes a sustained offer it can fan out whole and refuses one beyond it instead of queueing, answers every message, stays bounded, and is normal again within seconds",
+    "refuses a sustained offer far beyond what it fans out instead of queueing it, answers every message, stays bounded, and is normal again within seconds",
     { retry: 2 },
     async () => {
       const room = uniqueRoom("overload");
-      // 150 sessions × 4 messages a second (each within its 5 a second) × 150 recipients =
-      // 90 000 deliveries a second offered: about what this room fans out on this machine when
-      // nothing else runs, and several times it when other work shares the two cores. So the
-      // room must take the offer whole and fast, or refuse the excess; never queue it. These
-      // clients take one frame per message, so wrangler dev's local proxy, which forwards every
-      // frame in one Node process on the same cores, falls behind too when the machine is busy:
-      // frames then wait in it before the room sees them (measured: up to seconds), a delay no
-      // room can see or refuse. The latency of accepted messages is therefore bounded only when
-      // the room refused nothing; the rest of its promise (everything answered, memory bounded,
-      // normal again at once) holds either way.
-      const senders = await openMany(room, "sender", 150);
+      const SESSIONS = 300;
+      // 300 sessions × 5 messages a second (each at its own limit) × 300 recipients = 450 000
+      // deliveries a second offered, to clients that take one frame per message: ten times what
+      // this room fans out on this machine (BENCHMARKS.md: 36 000 a second delivered under this
+      // offer), and 1,500 frames a second for it to read. The room must refuse the excess, not
+      // queue it: what it accepts reaches everyone within about MAX_BACKLOG_MS, every message is
+      // answered, memory stays bounded, and it is normal again at once after.
+      const senders = await openMany(room, "sender", SESSIONS);
       const rssStart = workerdRssKiB(server);
       let rssPeak = rssStart;
       const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, workerdRssKiB(server))), 500);
       let loadSent: Map<string, number>;
       try {
-        loadSent = await steadyTraffic(senders, "load", 250, 8_000);
+        loadSent = await steadyTraffic(senders, "load", 200, 8_000);
         // Every message is answered, accepted or refused, within seconds: nothing waits without bound.
         const answered = (i: number) => {
           const refs = new Set<string>();
@@ -213,7 +210,7 @@ describe("bursts and overload, with the default configuration", () => {
           return refs.size;
         };
         const sentBy = (i: number) => [...loadSent.keys()].filter((ref) => ref.startsWith(`load-${i}-`)).length;
-        const sample = [0, 37, 74, 111, 149];
+        const sample = [0, 74, 149, 224, 299];
         await waitUntil("every load message answered", () => sample.every((i) => answered(i) === sentBy(i)), 20_000);
         // And every accepted one has reached a session (one that did not send it too).
         const acceptedAtFirst = () =>
@@ -251,12 +248,13 @@ describe("bursts and overload, with the default configuration", () => {
       }
       const after = latencies(senders, "after", afterSent);
       console.log(
-        `overload: offered ${loadSent.size} messages (${((loadSent.size * 150) / 8).toFixed(0)} deliveries/s), accepted ${acceptedRefs.size}, refused ${refused}; accepted p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms; after: ${after.length} of ${afterSent.size * 150} deliveries, p99 ${percentile(after, 99).toFixed(1)} ms; workerd RSS ${(rssStart / 1024).toFixed(0)} → peak ${(rssPeak / 1024).toFixed(0)} MiB`,
+        `overload: offered ${loadSent.size} messages (${((loadSent.size * SESSIONS) / 8).toFixed(0)} deliveries/s), accepted ${acceptedRefs.size}, refused ${refused}; accepted p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms; after: ${after.length} of ${afterSent.size * SESSIONS} deliveries, p99 ${percentile(after, 99).toFixed(1)} ms; workerd RSS ${(rssStart / 1024).toFixed(0)} → peak ${(rssPeak / 1024).toFixed(0)} MiB`,
       );
       expect(acceptedRefs.size + refused).toBe(loadSent.size);
-      // Taken whole, a load must have been one the room clears within MAX_BACKLOG_MS (2 s).
-      if (refused === 0) expect(percentile(loaded, 99), "p99 of a load taken whole, ms").toBeLessThan(2_000);
-      expect(rssPeak - rssStart, "workerd memory growth, KiB").toBeLessThan(256 * 1024);
+      expect(refused, "messages refused").toBeGreaterThan(loadSent.size / 2);
+      // What it accepted went out within about MAX_BACKLOG_MS (2 s), not after a queue of it all.
+      expect(percentile(loaded, 99), "p99 of accepted messages, ms").toBeLessThan(4_000);
+      expect(rssPeak - rssStart, "workerd memory growth, KiB").toBeLessThan(512 * 1024);
       expect(afterArrived, "the room back to normal within seconds").toBe(true);
       expect(refusals(senders, "after")).toBe(0);
       expect(percentile(after, 99), "p99 after the load, ms").toBeLessThan(250);

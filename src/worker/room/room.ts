@@ -10,6 +10,7 @@ import { readConfig, type RoomConfig } from "../config.ts";
 import { LocalAuthority, type Authority } from "./authority.ts";
 import type { ChatRoom } from "./chat-room.ts";
 import { Capacity } from "./capacity.ts";
+import { floodedAfterRefusal } from "./flood.ts";
 import { LoadProbe } from "./load-probe.ts";
 import { Delivery } from "./delivery.ts";
 import { History } from "./history.ts";
@@ -149,6 +150,7 @@ export class Room {
 
   /** Sends `refusal` to the session that caused it (the socket stays open), and counts it for the log. */
   refuse(session: Session, refusal: Refusal, now: number): void {
+    if (refusal.code === "rate_limited" && floodedAfterRefusal(this, session, now)) return;
     logRefusal(session, `${refusal.code}: ${refusal.message}`, now);
     // After what was queued: a sender hears of its frames in the order it sent them.
     this.delivery.sendAfterQueued(session, [session.framing.refusal(refusal)]);
