@@ -17,9 +17,10 @@
 // Saturation shows in a second place, which catches what the first cannot: frames the runtime
 // holds for the room (read from the network, not yet handed over) are work no flush counts, and
 // under `wrangler dev` that queue makes every frame slower the longer it grows. The room's probe
-// timer (load-probe.ts) waits behind them, so a probe late by LATE_MS or more for SATURATED_MS
-// is a saturated spell as well; on a room never measured, the allowance starts from the rate it
-// was taking. A sustained offer beyond what the room fans out is so refused instead of queued:
+// timer (load-probe.ts) waits behind them: two late probes in a row (one long flush makes one
+// late) refuse everything until a probe is on time again, and late for PROBE_SATURATED_MS is a
+// saturated spell as well; on a room never measured, the allowance starts from the rate it was
+// taking. A sustained offer beyond what the room fans out is so refused instead of queued:
 // memory stays bounded and the room is back to normal soon after the load drops. Until the room
 // has been measured or found saturated, nothing is refused for capacity.
 
