@@ -104,27 +104,23 @@ export class Delivery {
   /** Sends `frames` to one session, after everything queued before them; false if the socket failed. */
   send(session: Session, frames: readonly string[]): boolean {
     this.flushNow();
-    return this.sendAhead(session, frames);
+    return this.#sendNow(session, frames);
   }
 
   /**
    * Sends `frames` to one session after everything queued before them, like `send`, but without
    * cutting the queue short: if broadcasts are waiting, the frames go out right after them, with
-   * the next flush. For refusals, which a room under load sends by the thousand: flushing for each
-   * would send every batching session a frame per refusal.
+   * the next flush. For refusals and pongs, which a busy room sends by the thousand: flushing for
+   * each would send every batching session a frame per refusal or heartbeat.
    */
   sendAfterQueued(session: Session, frames: readonly string[]): void {
     if (this.#queue.length > 0) this.#afterQueue.push({ session, frames });
     else if (this.#sending.length > 0) this.#sending.at(-1)!.after.push({ session, frames });
-    else this.sendAhead(session, frames);
+    else this.#sendNow(session, frames);
   }
 
-  /**
-   * Sends `frames` to one session now, ahead of the broadcasts still queued: for an answer that
-   * concerns none of them and no other frame of its session (a pong), so that a busy room's
-   * heartbeats do not cut its batches short.
-   */
-  sendAhead(session: Session, frames: readonly string[]): boolean {
+  /** Sends `frames` to one session now, whatever is still queued. */
+  #sendNow(session: Session, frames: readonly string[]): boolean {
     try {
       for (const frame of frames) session.socket.send(frame);
       return true;
@@ -273,7 +269,7 @@ export class Delivery {
       if (job.next < job.sessions.length) break;
       this.#sending.shift();
       this.#options.capacity.flushed(job.count, Date.now());
-      for (const { session, frames } of job.after) this.sendAhead(session, frames);
+      for (const { session, frames } of job.after) this.#sendNow(session, frames);
     }
     if (this.#sending.length > 0 && this.#sendTimer === null) {
       this.#sendTimer = setTimeout(() => {

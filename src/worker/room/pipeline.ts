@@ -18,7 +18,7 @@ export function receiveFrame(room: Room, session: Session, frame: string | Array
   const read = session.framing.read(frame);
   if (read.ok && (read.value.type === "ping" || read.value.type === "typing")) {
     // Neither costs a token: a ping is a heartbeat, and typing is thinned out to one per interval.
-    if (read.value.type === "ping") room.delivery.sendAhead(session, [PONG_FRAME]);
+    if (read.value.type === "ping") room.delivery.sendAfterQueued(session, [PONG_FRAME]);
     else if (typingDue(data.lastTypingAt, now)) {
       data.lastTypingAt = now;
       room.authority.request(session, read.value, now);
