@@ -102,17 +102,25 @@ describe("the room's probe timer", () => {
   it("starts an unmeasured room's allowance from what it was taking when it was found saturated", () => {
     const capacity = new Capacity(2_000);
     let now = 0;
-    // 50 000 deliveries a second accepted, probes late all along.
+    // 18 000 deliveries a second, in flushes too small to measure a cost by, probes late all along.
     for (; now < 3_000; now += 50) {
-      capacity.accepted(2_500, now);
+      capacity.accepted(900, now);
+      capacity.flushed({ deliveries: 900, messageDeliveries: 900, oldestAt: now - 100 }, now);
       capacity.probed(120, now);
     }
     expect(capacity.costMs).toBeNull();
-    // On time again: what it admits in a second is about half of what it was taking, no more.
+    // On time again: it admits some of what it was taking, not everything offered.
     capacity.probed(0, now);
     let admitted = 0;
-    for (let t = 0; t < 1_000; t += 10) while (capacity.admits(100, now + t)) admitted += 100;
-    expect(admitted).toBeGreaterThan(5_000);
+    for (let t = 0; t < 1_000; t += 10) {
+      // Each admitted message delivered at once: the room keeps up.
+      while (capacity.admits(100, now + t)) {
+        capacity.accepted(100, now + t);
+        capacity.flushed({ deliveries: 100, messageDeliveries: 100, oldestAt: now + t }, now + t);
+        admitted += 100;
+      }
+    }
+    expect(admitted).toBeGreaterThan(1_000);
     expect(admitted).toBeLessThan(40_000);
   });
 
@@ -135,5 +143,32 @@ describe("the room's probe timer", () => {
     const first = admittedIn(1_000);
     admittedIn(5_000);
     expect(admittedIn(1_000)).toBeGreaterThan(first * 1.5);
+  });
+});
+
+describe("the room's backlog", () => {
+  it("refuses while what it holds would take longer than MAX_BACKLOG_MS to clear, and saves up nothing meanwhile", () => {
+    const capacity = new Capacity(2_000);
+    // 0.05 ms a delivery: MAX_BACKLOG_MS is 40 000 deliveries.
+    let now = saturate(capacity, 0, 3, 10_000, 500);
+    now += 10_000;
+    capacity.accepted(1, now);
+    capacity.flushed({ deliveries: 1, messageDeliveries: 1, oldestAt: now }, now);
+    let admitted = 0;
+    while (capacity.admits(1_000, now)) {
+      capacity.accepted(1_000, now);
+      admitted += 1_000;
+    }
+    expect(admitted).toBeLessThanOrEqual(40_000);
+    // Five seconds later, with all of it still undelivered: nothing more, and no bucket refilled.
+    now += 5_000;
+    expect(capacity.admits(1_000, now)).toBe(false);
+    capacity.flushed({ deliveries: admitted, messageDeliveries: admitted, oldestAt: now - 1_900 }, now);
+    let after = 0;
+    while (capacity.admits(1_000, now)) {
+      capacity.accepted(1_000, now);
+      after += 1_000;
+    }
+    expect(after).toBeLessThan(5_000);
   });
 });

@@ -103,11 +103,17 @@ export class Capacity {
     // makes one probe late, a sustained offer all of them. Nothing more until they are out.
     if (this.#lateProbes >= 2) return false;
     if (this.#bucket === null) return true;
-    // Deliveries already waiting longer than the limit: refuse until they are out.
-    if (this.#lastLagMs > this.#maxBacklogMs && this.#queued > 0) return false;
     // MAX_BACKLOG_MS of work: at the measured cost, or, before it is measured, at the allowance.
     const depth =
       this.#costMs === null ? (this.#allowance * this.#maxBacklogMs) / 1000 : this.#maxBacklogMs / this.#costMs;
+    // What the room holds undelivered would take longer than the limit to clear, or already has
+    // waited longer: refuse until it is out. The bucket saves nothing up meanwhile, or the room
+    // would take another MAX_BACKLOG_MS at once the moment it is back under the limit.
+    if (this.#queued > 0 && (this.#queued + deliveries > depth || this.#lastLagMs > this.#maxBacklogMs)) {
+      this.#bucket.tokens = 0;
+      this.#bucket.at = now;
+      return false;
+    }
     // A message to more sessions than the whole bucket still goes when the bucket is full.
     const rate = { capacity: depth, perSecond: this.#allowance };
     return takeTokens(this.#bucket, Math.min(deliveries, depth), rate, now);
