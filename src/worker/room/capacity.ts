@@ -8,11 +8,12 @@
 // between events), so the cost is read between flushes, never around a piece of code.
 //
 // Admission: a token bucket counted in deliveries, as deep as MAX_BACKLOG_MS of work at that
-// cost, so a burst the room clears within MAX_BACKLOG_MS goes through whole. It refills at an
-// allowance that starts at HEADROOM of the measured rate; a room that stays behind for longer
-// than SATURATED_MS is saturated (frames it has not read yet queue in the runtime, where no
-// counter here sees them), so each such spell halves the allowance and spends what is left in
-// the bucket, and the allowance grows back while the room keeps up.
+// cost, so a burst the room clears within MAX_BACKLOG_MS goes through whole; while what the room
+// holds undelivered would take longer than that, nothing is admitted and the bucket saves
+// nothing up. It refills at an allowance that starts at HEADROOM of the measured rate; a room
+// that stays behind for longer than SATURATED_MS is saturated (frames it has not read yet queue
+// in the runtime, where no counter here sees them), so each such spell halves the allowance and
+// spends what is left in the bucket, and the allowance grows back while the room keeps up.
 //
 // Saturation shows in a second place, which catches what the first cannot: frames the runtime
 // holds for the room (read from the network, not yet handed over) are work no flush counts, and
