@@ -49,7 +49,7 @@ interface Sending {
   /** The index of the next session to send it to. */
   next: number;
   count: FlushCount;
-  /** Frames to send once the batch is out (refusals that followed it). */
+  /** Frames to send once the batch is out (refusals and pongs that followed it). */
   after: DirectFrames[];
 }
 

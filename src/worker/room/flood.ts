@@ -10,7 +10,7 @@ import type { Session } from "./session.ts";
 const FLOOD_REFUSALS = 100;
 const FLOOD_WINDOW_MS = 10_000;
 
-/** Refuses a frame for the session's own rate limit, or closes the session if it keeps flooding. */
+/** Refuses a frame for the session's own rate limit (room.refuse closes a session that keeps flooding). */
 export function refuseForRate(room: Room, session: Session, ref: string | undefined, now: number): void {
   const { rateBurst, ratePerSecond } = room.config;
   const message = `slow down: at most ${rateBurst} messages at once and ${ratePerSecond} a second`;
