@@ -213,7 +213,7 @@ export async function openRoom(
     frames = 0;
     // Clients the room closed (a flooding sender) neither send nor receive any more.
     const open = clients.filter(({ socket }) => socket.raw.readyState === socket.raw.OPEN);
-    const senders = open.slice(0, Math.min(options.senders, open.length));
+    const senders = open.slice(0, options.senders);
     const messagesPerSec = deliveriesPerSec / clients.length;
     const first = sent;
     const last = sent + Math.max(1, Math.round(messagesPerSec * seconds));
