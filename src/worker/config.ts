@@ -34,7 +34,7 @@ export function readConfig(env: Env): RoomConfig {
     rateBurst: positive(env.RATE_BURST, 20),
     ratePerSecond: positive(env.RATE_PER_SEC, 5),
     roomDeliveriesPerSecond: nonNegative(env.ROOM_DELIVERIES_PER_SEC, 0),
-    maxBacklogMs: positive(env.MAX_BACKLOG_MS, 2_000),
+    maxBacklogMs: nonNegative(env.MAX_BACKLOG_MS, 2_000),
     presenceLimit: positive(env.PRESENCE_LIMIT, 100),
     shardSessions: positive(env.SHARD_SESSIONS, 1000),
   };

@@ -19,6 +19,14 @@ describe("the room's capacity", () => {
     expect(capacity.costMs).toBeNull();
   });
 
+  it("refuses nothing ever with MAX_BACKLOG_MS 0, however late its probes and long its backlog", () => {
+    const capacity = new Capacity(0);
+    const now = saturate(capacity, 0, 20, 10_000, 500);
+    for (let i = 0; i < 10; i++) capacity.probed(1_000, now + i * 50);
+    capacity.accepted(1_000_000, now + 500);
+    expect(capacity.admits(1_000_000, now + 500)).toBe(true);
+  });
+
   it("measures the cost of a delivery from flushes that were behind, not from idle gaps", () => {
     const capacity = new Capacity(2_000);
     capacity.accepted(100, 0);

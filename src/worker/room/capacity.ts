@@ -89,6 +89,7 @@ export class Capacity {
   #lastRate = 0;
   #peakRate = 0;
 
+  /** `maxBacklogMs` 0: the room never refuses for capacity, it queues whatever it is sent. */
   constructor(maxBacklogMs: number) {
     this.#maxBacklogMs = maxBacklogMs;
   }
@@ -100,6 +101,7 @@ export class Capacity {
 
   /** Takes `deliveries` from the room's allowance; false when they would not clear within MAX_BACKLOG_MS. */
   admits(deliveries: number, now: number): boolean {
+    if (this.#maxBacklogMs === 0) return true;
     // The runtime holds frames for the room, two probes running: a single long flush (a burst)
     // makes one probe late, a sustained offer all of them. Nothing more until they are out.
     if (this.#lateProbes >= 2) return false;
