@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { Capacity } from "../../src/worker/room/capacity.ts";
 
-/** Runs `flushes` flushes `everyMs` apart of `deliveries` each, all of them behind (lag 100 ms). */
+/** Runs `flushes` flushes `everyMs` apart of `deliveries` each, back to back and all of them behind (lag 100 ms). */
 function saturate(capacity: Capacity, start: number, flushes: number, deliveries: number, everyMs: number): number {
   let now = start;
   for (let i = 0; i < flushes; i++) {
     capacity.accepted(deliveries, now);
     now += everyMs;
-    capacity.flushed({ deliveries, messageDeliveries: deliveries, oldestAt: now - 100 }, now);
+    capacity.flushed(
+      { deliveries, messageDeliveries: deliveries, acceptedAt: now - everyMs, oldestAt: now - 100 },
+      now,
+    );
   }
   return now;
 }
@@ -30,11 +33,31 @@ describe("the room's capacity", () => {
   it("measures the cost of a delivery from flushes that were behind, not from idle gaps", () => {
     const capacity = new Capacity(2_000);
     capacity.accepted(100, 0);
-    capacity.flushed({ deliveries: 100, messageDeliveries: 100, oldestAt: 0 }, 1); // keeping up
+    capacity.flushed({ deliveries: 100, messageDeliveries: 100, acceptedAt: 0, oldestAt: 0 }, 1); // keeping up
     capacity.accepted(5_000, 9_000);
-    capacity.flushed({ deliveries: 5_000, messageDeliveries: 5_000, oldestAt: 9_000 }, 10_000); // behind after an idle spell: no sample
+    capacity.flushed({ deliveries: 5_000, messageDeliveries: 5_000, acceptedAt: 9_000, oldestAt: 9_000 }, 10_000); // behind after an idle spell: no sample
     expect(capacity.costMs).toBeNull();
     saturate(capacity, 10_000, 5, 10_000, 500);
+    expect(capacity.costMs).toBeCloseTo(0.05, 5);
+  });
+
+  it("takes two bursts seconds apart as two bursts: the quiet between them is no work and no saturated spell", () => {
+    const capacity = new Capacity(2_000);
+    let now = saturate(capacity, 0, 2, 10_000, 500); // 0.05 ms a delivery
+    const burst = (at: number) => {
+      const admitted = Array.from({ length: 150 }, () => capacity.admits(200, at)).filter(Boolean).length;
+      capacity.accepted(admitted * 200, at);
+      // Behind from its first flush: 30 000 deliveries arrived at once and go out 1.5 s later.
+      capacity.flushed(
+        { deliveries: admitted * 200, messageDeliveries: admitted * 200, acceptedAt: at, oldestAt: at },
+        at + 1_500,
+      );
+      return admitted;
+    };
+    now += 10_000;
+    expect(burst(now)).toBe(150);
+    now += 10_000;
+    expect(burst(now)).toBe(150);
     expect(capacity.costMs).toBeCloseTo(0.05, 5);
   });
 
@@ -44,7 +67,7 @@ describe("the room's capacity", () => {
     let now = saturate(capacity, 0, 3, 10_000, 500);
     now += 10_000; // a quiet spell refills the bucket
     capacity.accepted(1, now);
-    capacity.flushed({ deliveries: 1, messageDeliveries: 1, oldestAt: now }, now);
+    capacity.flushed({ deliveries: 1, messageDeliveries: 1, acceptedAt: now, oldestAt: now }, now);
     const burst = Array.from({ length: 150 }, () => capacity.admits(200, now)); // 30 000 deliveries
     expect(burst.every(Boolean)).toBe(true);
     // Then far more than the measured rate, for seconds: most is refused.
@@ -62,10 +85,10 @@ describe("the room's capacity", () => {
     for (let i = 0; i < 10; i++) {
       now += 500;
       capacity.accepted(5_000, now);
-      capacity.flushed({ deliveries: 5_000, messageDeliveries: 100, oldestAt: now - 100 }, now);
+      capacity.flushed({ deliveries: 5_000, messageDeliveries: 100, acceptedAt: now - 500, oldestAt: now - 100 }, now);
       now += 500;
       capacity.accepted(500, now);
-      capacity.flushed({ deliveries: 500, messageDeliveries: 500, oldestAt: now - 100 }, now);
+      capacity.flushed({ deliveries: 500, messageDeliveries: 500, acceptedAt: now - 500, oldestAt: now - 100 }, now);
     }
     expect(capacity.costMs).toBeNull();
   });
@@ -86,7 +109,7 @@ describe("the room's capacity", () => {
     for (let i = 0; i < 100; i++) {
       now += 100;
       capacity.accepted(10, now);
-      capacity.flushed({ deliveries: 10, messageDeliveries: 10, oldestAt: now - 1 }, now);
+      capacity.flushed({ deliveries: 10, messageDeliveries: 10, acceptedAt: now - 1, oldestAt: now - 1 }, now);
     }
     while (capacity.admits(100, now)) {}
     const recovered = admittedIn(1_000);
@@ -113,7 +136,7 @@ describe("the room's probe timer", () => {
     // 18 000 deliveries a second, in flushes too small to measure a cost by, probes late all along.
     for (; now < 3_000; now += 50) {
       capacity.accepted(900, now);
-      capacity.flushed({ deliveries: 900, messageDeliveries: 900, oldestAt: now - 100 }, now);
+      capacity.flushed({ deliveries: 900, messageDeliveries: 900, acceptedAt: now - 100, oldestAt: now - 100 }, now);
       capacity.probed(120, now);
     }
     expect(capacity.costMs).toBeNull();
@@ -124,7 +147,7 @@ describe("the room's probe timer", () => {
       // Each admitted message delivered at once: the room keeps up.
       while (capacity.admits(100, now + t)) {
         capacity.accepted(100, now + t);
-        capacity.flushed({ deliveries: 100, messageDeliveries: 100, oldestAt: now + t }, now + t);
+        capacity.flushed({ deliveries: 100, messageDeliveries: 100, acceptedAt: now + t, oldestAt: now + t }, now + t);
         admitted += 100;
       }
     }
@@ -161,7 +184,7 @@ describe("the room's backlog", () => {
     let now = saturate(capacity, 0, 3, 10_000, 500);
     now += 10_000;
     capacity.accepted(1, now);
-    capacity.flushed({ deliveries: 1, messageDeliveries: 1, oldestAt: now }, now);
+    capacity.flushed({ deliveries: 1, messageDeliveries: 1, acceptedAt: now, oldestAt: now }, now);
     let admitted = 0;
     while (capacity.admits(1_000, now)) {
       capacity.accepted(1_000, now);
@@ -171,7 +194,10 @@ describe("the room's backlog", () => {
     // Five seconds later, with all of it still undelivered: nothing more, and no bucket refilled.
     now += 5_000;
     expect(capacity.admits(1_000, now)).toBe(false);
-    capacity.flushed({ deliveries: admitted, messageDeliveries: admitted, oldestAt: now - 1_900 }, now);
+    capacity.flushed(
+      { deliveries: admitted, messageDeliveries: admitted, acceptedAt: now - 1_900, oldestAt: now - 1_900 },
+      now,
+    );
     let after = 0;
     while (capacity.admits(1_000, now)) {
       capacity.accepted(1_000, now);

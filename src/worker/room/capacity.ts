@@ -2,7 +2,8 @@
 //
 // Cost: while the room is behind (the oldest delivery of a flush waited BEHIND_MS or more), it
 // works without pause, so the time from one flush to the next is the work of the deliveries
-// between them (sending the last flush, reading the frames of this one). Only flushes made
+// between them (sending the last flush, reading the frames of this one), once the time it had
+// nothing to do (before the first of them arrived) is taken out. Only flushes made
 // mostly of chat messages, and large enough to outweigh the rest of what a room does (welcomes,
 // joins), give a sample. Time inside one event does not advance in workerd (Date.now() moves
 // between events), so the cost is read between flushes, never around a piece of code.
@@ -59,6 +60,8 @@ export interface FlushCount {
   /** Those of chat messages. */
   messageDeliveries: number;
   /** When the oldest of them was accepted. */
+  acceptedAt: number;
+  /** The same, plus any time the room held them on purpose for packing: they waited for it since. */
   oldestAt: number;
 }
 
@@ -166,13 +169,17 @@ export class Capacity {
   }
 
   /** Counts a flush out, sent at `now`. */
-  flushed({ deliveries, messageDeliveries, oldestAt }: FlushCount, now: number): void {
+  flushed({ deliveries, messageDeliveries, acceptedAt, oldestAt }: FlushCount, now: number): void {
     this.#queued = Math.max(0, this.#queued - deliveries);
     this.#lastLagMs = now - oldestAt;
     const behind = this.#lastLagMs >= BEHIND_MS;
-    const wasBehind = this.#behindSince !== null;
+    // From the last flush until the first of these was accepted, the room had nothing to send:
+    // that is no work, and a spell of being behind does not last across it (two bursts seconds
+    // apart are two bursts, not one long saturated spell).
+    const idleMs = Math.max(0, acceptedAt - this.#lastFlushAt);
+    const wasBehind = this.#behindSince !== null && idleMs < BEHIND_MS;
     if (behind && wasBehind && messageDeliveries >= SAMPLE_DELIVERIES && messageDeliveries >= 0.9 * deliveries) {
-      const sample = (now - this.#lastFlushAt) / Math.max(this.#lastFlushDeliveries, deliveries);
+      const sample = (now - this.#lastFlushAt - idleMs) / Math.max(this.#lastFlushDeliveries, deliveries);
       this.#costMs = this.#costMs === null ? sample : this.#costMs + SMOOTHING * (sample - this.#costMs);
       if (this.#bucket === null) {
         // First measured: what is already queued has used its share of the bucket.

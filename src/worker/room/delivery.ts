@@ -232,7 +232,7 @@ export class Delivery {
       batch,
       sessions,
       next: 0,
-      count: { deliveries, messageDeliveries, oldestAt },
+      count: { deliveries, messageDeliveries, acceptedAt: batch.items[0]!.acceptedAt, oldestAt },
       after: this.#afterQueue,
     });
     this.#afterQueue = [];
