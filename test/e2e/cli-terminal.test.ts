@@ -51,8 +51,12 @@ describe("the terminal client in a terminal", () => {
         .filter(isMessage)
         .map((m) => [m.name, m.text]),
     ).toEqual([["alice", "hello from the terminal"]]);
-    const rows = await terminal.waitForScreen("alice's message", (rows) =>
-      rows.some((row) => /^\d\d:\d\d alice: hello from the terminal$/.test(row)),
+    // The prompt is drawn again after the line, in a write of its own: waited for as well.
+    const rows = await terminal.waitForScreen(
+      "alice's message, and the prompt below it",
+      (rows) =>
+        rows.some((row) => /^\d\d:\d\d alice: hello from the terminal$/.test(row)) &&
+        rows.at(-1) === `${room}> `.trimEnd(),
     );
     // The line as typed at the prompt is replaced by the room's copy, not shown twice.
     expect(rows.filter((row) => row.includes("hello from the terminal"))).toHaveLength(1);
@@ -120,8 +124,10 @@ describe("the terminal client in a terminal", () => {
     await terminal.type(typed);
     await terminal.press(...Array<string>(6).fill("Left"));
     for (let i = 1; i <= 5; i++) say(bob, `interruption ${i}`);
-    const rows = await terminal.waitForScreen("five interruptions", (rows) =>
-      rows.some((row) => row.endsWith("bob: interruption 5")),
+    const rows = await terminal.waitForScreen(
+      "five interruptions, and the prompt redrawn",
+      (rows) =>
+        rows.some((row) => row.endsWith("bob: interruption 5")) && rows.slice(-2).join("").startsWith(`${room}> `),
     );
     expect(rows.slice(-2).join("")).toBe(`${room}> ${typed}`);
     expect(rows.filter((row) => row.includes("xxx"))).toHaveLength(2);
@@ -180,7 +186,8 @@ describe("the terminal client when the service restarts", () => {
       "the queued line sent and bob's message",
       (rows) =>
         rows.some((row) => row.endsWith("alice: typed while offline")) &&
-        rows.some((row) => row.endsWith("bob: while you were away")),
+        rows.some((row) => row.endsWith("bob: while you were away")) &&
+        rows.at(-1) === `${room}>`,
       45_000,
     );
     expect(rows.some((row) => row.startsWith(`-- back in room ${room}`))).toBe(true);

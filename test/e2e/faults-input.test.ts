@@ -208,8 +208,12 @@ describe("generated bad input on /chat", () => {
     });
 
     // The bystander got every valid message, nothing else, and the chatter's ticks throughout.
-    await bystander.waitFor("the last tick", () =>
-      messagesOf(bystander).some((m) => m.text === `tick ${tickCount - 1}`),
+    const valid = cases.filter((test) => test.expect.kind === "message").length;
+    await bystander.waitFor(
+      "the last tick and every valid message",
+      () =>
+        messagesOf(bystander).some((m) => m.text === `tick ${tickCount - 1}`) &&
+        messagesOf(bystander).filter((m) => m.name === "attacker").length >= valid,
     );
     const seen = messagesOf(bystander);
     expect(bystander.messages().filter((f) => f.type === "error" || f.type === "pong")).toEqual([]);
@@ -262,7 +266,13 @@ describe("generated bad input on /chat", () => {
     const tickCount = ticks.stop();
     expect(own(), `seed ${random.seed}`).toEqual(cases.map((test) => test.line));
 
-    await bystander.waitForText(`from chatter: tick ${tickCount - 1}`);
+    const relayed = cases.filter((test) => test.line.startsWith("from attacker: ")).length;
+    await bystander.waitFor(
+      "the last tick and every relayed line",
+      () =>
+        bystander.texts().includes(`from chatter: tick ${tickCount - 1}`) &&
+        bystander.texts().filter((line) => line.startsWith("from attacker: ")).length >= relayed,
+    );
     const lines = bystander.texts();
     expect(lines.filter((line) => line.startsWith("error: "))).toEqual([]);
     expect(lines.filter((line) => line.startsWith("from attacker: "))).toEqual(

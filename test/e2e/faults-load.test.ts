@@ -76,6 +76,15 @@ function latencies(receivers: NodeTestSocket[], phase: string, sentAt: Map<strin
   return result;
 }
 
+/** Waits until every message of `phase` reached all `receivers`, or one was refused (the test then says so). */
+async function allArrived(receivers: NodeTestSocket[], phase: string, sentAt: Map<string, number>): Promise<void> {
+  const expected = sentAt.size * receivers.length;
+  await waitUntil(`every ${phase} message at all ${receivers.length}`, () => {
+    const got = latencies(receivers, phase, sentAt).length;
+    return got >= expected || refusals(receivers, phase) > 0 || `${got} of ${expected}`;
+  });
+}
+
 function refusals(clients: NodeTestSocket[], phase: string): number {
   return clients
     .flatMap((client) => client.messages())
@@ -126,14 +135,14 @@ describe("flood fairness", () => {
       const normals = await openMany(room, "normal", 50);
 
       const quietSent = await steadyTraffic(normals, "quiet", 1_000, 6_000);
-      await sleep(500);
+      await allArrived(normals, "quiet", quietSent);
       const quiet = latencies(normals, "quiet", quietSent);
 
       // 250 frames a second against a limit of 5, from one session until the room closes it.
       const flooder = startFlooder(room, 5, 20, false);
       const floodSent = await steadyTraffic(normals, "flooded", 1_000, 6_000);
       const { closes, refused } = await flooder.stop();
-      await sleep(500);
+      await allArrived(normals, "flooded", floodSent);
       const flooded = latencies(normals, "flooded", floodSent);
 
       const p99Quiet = percentile(quiet, 99);

@@ -54,6 +54,7 @@ describe("a moderator's page", () => {
     await say(carol, "buy cheap pills here");
     await say(member, "hello everyone");
     await waitInLog(mod, "the moderator", "hello everyone");
+    await waitInLog(mod, "the moderator", "buy cheap pills");
 
     // Every message carries a Delete button for the moderator, the guest's and the member's alike.
     expect(await article(mod, "buy cheap pills").getByRole("button", { name: "Delete" }).count()).toBe(1);
