@@ -60,6 +60,6 @@ export interface ChatConnectionOptions {
   openSocket(url: string, protocol: string, token?: string): SocketLike;
   events?: ChatConnectionEvents;
   random?: () => number;
-  /** Wait out the room's slow mode between own messages instead of having them refused (for scripts). */
+  /** Wait out the room's slow mode between own messages instead of having them refused. */
   paceSlowMode?: boolean;
 }

@@ -8,7 +8,7 @@
 import { ChatConnection, type ConnectionState } from "../client/chat-connection.ts";
 import { parseInput } from "../client/commands.ts";
 import { describeSettings } from "../shared/frames.ts";
-import { CloseCode, DEFAULT_HISTORY } from "../shared/protocol.ts";
+import { CloseCode, DEFAULT_HISTORY, type RoomSettings } from "../shared/protocol.ts";
 import { checkName, isRoomName, utf8Length } from "../shared/rules.ts";
 import { openBrowserSocket } from "./browser-socket.ts";
 import { ChatView } from "./chat-view.ts";
@@ -18,12 +18,14 @@ import { byId, recall, remember } from "./dom.ts";
 import { OwnRefs } from "./own-refs.ts";
 import { runPageCommand } from "./page-commands.ts";
 import { addressOfRoom, roomFromAddress } from "./room-address.ts";
-import { refusalSentence, settingsSentence } from "./room-rules.ts";
+import { pendingNote, refusalSentence, settingsSentence } from "./room-rules.ts";
 import { refusalText, SignIn } from "./sign-in.ts";
 import { statusLine } from "./status-text.ts";
 import { TypingLine } from "./typing-line.ts";
 
 const NAME_KEY = "edge-chat.name";
+/** The rules before a room has said its own. */
+const NO_RULES: RoomSettings = { slowMode: 0, readOnly: false };
 
 const joinForm = byId("join", HTMLFormElement);
 const nameField = byId("name", HTMLInputElement);
@@ -65,7 +67,7 @@ function join(room: string, name: string): void {
   updateTitle();
   view.reset(room);
   typingLine.clear();
-  composer.showRules({ slowMode: 0, readOnly: false }, false);
+  composer.showRules(NO_RULES, false);
   if (unsent > 0) {
     // They were sent under the old room and name, so they are not carried over; say so rather than lose them quietly.
     view.notice(
@@ -80,6 +82,8 @@ function join(room: string, name: string): void {
     history: DEFAULT_HISTORY,
     token: signIn.token,
     openSocket: openBrowserSocket,
+    // A message typed under slow mode waits its turn, shown as pending, rather than being refused.
+    paceSlowMode: true,
     events: {
       // A stopped connection may still report its last state; only the current one may draw.
       state: (state) => current === connection && showState(state),
@@ -104,6 +108,7 @@ function join(room: string, name: string): void {
           delete: (id) => deleteMessage(current, id),
         };
         composer.showRules(welcome.settings, role === "moderator");
+        view.pendingNote(pendingNote(true, welcome.settings, role === "moderator"));
       },
       message: (message, mine) => {
         if (current !== connection) return;
@@ -137,6 +142,7 @@ function join(room: string, name: string): void {
         if (current !== connection) return;
         view.notice(settingsSentence(describeSettings(event), event.name), "info");
         composer.showRules(event, current.identity.role === "moderator");
+        view.pendingNote(pendingNote(true, event, current.identity.role === "moderator"));
       },
     },
   });
@@ -157,7 +163,8 @@ function showState(state: ConnectionState): void {
       draw(now);
     });
   } else draw(Date.now());
-  view.pendingNote(state.kind === "connected" ? "sending…" : "waiting for the connection");
+  const moderator = connection?.identity.role === "moderator";
+  view.pendingNote(pendingNote(state.kind === "connected", connection?.settings ?? NO_RULES, moderator));
   // Typing frames stop with the connection; names shown from before would linger.
   if (state.kind !== "connected") typingLine.clear();
   if (state.kind === "closed" && state.code !== CloseCode.normal) {

@@ -15,6 +15,16 @@ export function rulesText({ slowMode, readOnly }: RoomSettings, moderator: boole
   return parts.join(" · ");
 }
 
+/**
+ * What a message of one's own shows while it waits: under slow mode the page holds it until
+ * the room will take it (instead of having it refused and typed again), so it says why.
+ */
+export function pendingNote(connected: boolean, { slowMode }: RoomSettings, moderator: boolean): string {
+  if (!connected) return "waiting for the connection";
+  if (slowMode > 0 && !moderator) return `waits for slow mode (one message every ${slowMode} s)`;
+  return "sending…";
+}
+
 /** Whether this person may write in the composer: not in a read-only room unless a moderator. */
 export function mayPost(settings: RoomSettings, moderator: boolean): boolean {
   return !settings.readOnly || moderator;

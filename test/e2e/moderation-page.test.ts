@@ -8,7 +8,7 @@ import { joinAs, say, screenshot, waitConnected, waitInLog } from "../support/br
 import { uniqueRoom } from "../support/rooms.ts";
 import { useChromium, useDevServer } from "../support/suite.ts";
 import { signToken } from "../support/tokens.ts";
-import { waitUntil } from "../support/wait.ts";
+import { sleep, waitUntil } from "../support/wait.ts";
 
 const server = useDevServer();
 const chromium = useChromium();
@@ -109,11 +109,21 @@ describe("a moderator's page", () => {
       member.getByRole("textbox", { name: "Message", exact: true }).isEnabled(),
     );
 
-    // Slow mode still holds for the member: a second message is refused with a sentence.
+    // Slow mode still holds for the member: a second message waits its turn on their page,
+    // saying why, instead of being refused; it goes as soon as the room will take it.
     await say(member, "first under slow mode");
     await waitText(mod, "the moderator", "first under slow mode");
     await say(member, "second too soon");
-    await waitText(member, "the member", "not sent: slow mode is on");
+    await waitText(member, "the member", "waits for slow mode (one message every 30 s)");
+    await screenshot(member, "moderation-slow-mode-pending-desktop.png");
+    await member.setViewportSize({ width: 375, height: 740 });
+    await screenshot(member, "moderation-slow-mode-pending-375px.png");
+    await sleep(1_000);
+    expect(await mod.getByText("second too soon").count()).toBe(0);
+    expect(await member.getByText("not sent").count()).toBe(0);
+    await say(mod, "/slow 0");
+    await waitText(mod, "the moderator", "second too soon");
+    await waitText(member, "the member", "waits for slow mode", false);
 
     // A member's moderation command is refused by the room, in words.
     await say(member, "/kick carol");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { mayPost, refusalSentence, rulesText, settingsSentence } from "../../../src/web/room-rules.ts";
+import { mayPost, pendingNote, refusalSentence, rulesText, settingsSentence } from "../../../src/web/room-rules.ts";
 
 describe("rulesText", () => {
   test("says nothing when nothing limits posting", () => {
@@ -24,6 +24,18 @@ describe("rulesText", () => {
     expect(mayPost({ slowMode: 0, readOnly: true }, false)).toBe(false);
     expect(mayPost({ slowMode: 0, readOnly: true }, true)).toBe(true);
     expect(mayPost({ slowMode: 9, readOnly: false }, false)).toBe(true);
+  });
+});
+
+describe("pendingNote", () => {
+  test("says why an own message waits: the connection, slow mode for a member, or nothing but sending", () => {
+    expect(pendingNote(false, { slowMode: 30, readOnly: false }, false)).toBe("waiting for the connection");
+    expect(pendingNote(true, { slowMode: 30, readOnly: false }, false)).toBe(
+      "waits for slow mode (one message every 30 s)",
+    );
+    // Slow mode does not hold a moderator back.
+    expect(pendingNote(true, { slowMode: 30, readOnly: false }, true)).toBe("sending…");
+    expect(pendingNote(true, { slowMode: 0, readOnly: false }, false)).toBe("sending…");
   });
 });
 
