@@ -45,6 +45,8 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
 
     const connection = new ChatConnection({
       ...roomConnectionOptions(options, sockets),
+      // A line sent too soon under slow mode waits its turn (the prompt says so) rather than being refused.
+      paceSlowMode: true,
       events: {
         state: (state) => {
           updatePrompt();
@@ -79,7 +81,10 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
           const whose = author === undefined ? `message ${event.target}` : `a message from ${showName(author)}`;
           note(`${whose} was deleted${showIds ? ` (#${event.target})` : ""} by ${showName(event.name)}`);
         },
-        settings: (settings) => note(`${describeSettings(settings)} (set by ${showName(settings.name)})`),
+        settings: (settings) => {
+          note(`${describeSettings(settings)} (set by ${showName(settings.name)})`);
+          updatePrompt();
+        },
         typing: (event) => {
           typing.typing(event.name, Date.now());
           updatePrompt();
@@ -122,6 +127,8 @@ export function runTerminalChat(options: CliOptions, io: Io): Promise<ExitStatus
       } else if (state.kind !== "connected") parts.push(state.kind);
       if (state.kind !== "connected" && queued > 0) parts.push(`${queued} queued`);
       if (state.kind === "connected") {
+        const slowed = connection.settings.slowMode > 0 && connection.identity.role !== "moderator";
+        if (slowed && queued > 0) parts.push(`${queued} waiting for slow mode`);
         const now = Date.now();
         const names = typing.names(now);
         if (names.length > 0) parts.push(printable(typingText(names)));

@@ -1,5 +1,5 @@
 // Moderation from the terminal client against a real `wrangler dev` (open mode, test secrets):
-// a member's pipe under slow mode, and a moderator at a real terminal (tmux) deleting a guest's
+// a member's pipe and a member at a real terminal (tmux) under slow mode, and a moderator at a real terminal (tmux) deleting a guest's
 // message and banning the guest, who then cannot come back.
 
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -50,6 +50,45 @@ describe("the terminal client and moderation", () => {
     for (let i = 1; i < stored.length; i++) {
       expect(stored[i]!.at - stored[i - 1]!.at).toBeGreaterThanOrEqual(slowMode * 1000);
     }
+  });
+
+  it("a member at the terminal under slow mode sees a line sent too soon wait its turn in the prompt, then go", async () => {
+    const room = uniqueRoom("cli-slow-tty");
+    const slowMode = 3;
+    const patched = await fetch(`${server.url}/api/rooms/${room}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ slowMode }),
+    });
+    expect(patched.status).toBe(200);
+    const watcher = await guest(room, "watcher");
+    const terminal = await startTmux(
+      [process.execPath, CLI_ENTRY, "--url", server.url, "--room", room, "--name", "bea"],
+      { cwd: PROJECT_ROOT, columns: 100, rows: 30, env: { TERM: "xterm-256color" } },
+    );
+    onTestFinished(() => terminal.kill());
+    await terminal.waitForScreen("the joined note", (rows) => rows.some((row) => row.includes(`joined room ${room}`)));
+
+    await terminal.typeLine("first");
+    await terminal.waitForScreen("the first line back", (rows) => rows.some((row) => row.endsWith("bea: first")));
+    await terminal.typeLine("second");
+    await terminal.waitForScreen("the second line waiting", (rows) =>
+      (rows.at(-1) ?? "").includes(`[1 waiting for slow mode] ${room}>`),
+    );
+    const isMessage = (m: { type: string }) => m.type === "message";
+    await watcher.waitFor("the first line", () => watcher.messages().filter(isMessage).length >= 1);
+    expect(watcher.messages().filter(isMessage)).toHaveLength(1);
+    await terminal.waitForScreen(
+      "the second line sent once slow mode allowed it",
+      (rows) => rows.some((row) => row.endsWith("bea: second")) && rows.at(-1) === `${room}>`,
+      slowMode * 1000 + 10_000,
+    );
+    await watcher.waitFor("both lines", () => watcher.messages().filter(isMessage).length === 2);
+    const stored = (await storedMessages(server, room)).messages.filter((event) => event.type === "message");
+    expect(stored.map((message) => message.text)).toEqual(["first", "second"]);
+    expect(stored[1]!.at - stored[0]!.at).toBeGreaterThanOrEqual(slowMode * 1000);
+    // Never refused: nothing to type again.
+    expect((await terminal.screen()).some((row) => row.includes("error:"))).toBe(false);
   });
 
   it("a moderator at the terminal sees a guest typing, deletes their message with /delete and bans them; they cannot return", async () => {
