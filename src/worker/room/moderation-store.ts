@@ -13,7 +13,7 @@ interface BanRow extends Record<string, SqlStorageValue> {
 /** See the file comment; the tables are schema.ts's. */
 export class ModerationStore {
   readonly #sql: SqlStorage;
-  #settings: RoomSettings;
+  #settings: Readonly<RoomSettings>;
   /** The stored bans by `kind:value`, kept in memory too: every join asks, and bans are few. */
   readonly #bans = new Map<string, BanRow>();
 
@@ -29,15 +29,17 @@ export class ModerationStore {
     }
   }
 
-  /** The room's settings now. */
-  get settings(): RoomSettings {
-    return { ...this.#settings };
+  /** The room's settings now: never changed in place (a change replaces them), so no copy is made per post. */
+  get settings(): Readonly<RoomSettings> {
+    return this.#settings;
   }
 
   /** Applies `change` and returns the settings after it. */
-  changeSettings(change: Partial<RoomSettings>): RoomSettings {
-    if (change.slowMode !== undefined) this.#settings.slowMode = change.slowMode;
-    if (change.readOnly !== undefined) this.#settings.readOnly = change.readOnly;
+  changeSettings(change: Partial<RoomSettings>): Readonly<RoomSettings> {
+    this.#settings = {
+      slowMode: change.slowMode ?? this.#settings.slowMode,
+      readOnly: change.readOnly ?? this.#settings.readOnly,
+    };
     this.#sql.exec(
       "INSERT OR REPLACE INTO settings (id, slow_mode, read_only) VALUES (1, ?, ?)",
       this.#settings.slowMode,
