@@ -61,6 +61,14 @@ describe("the room's capacity", () => {
     expect(capacity.costMs).toBeCloseTo(0.05, 5);
   });
 
+  it("takes being behind for less than MAX_BACKLOG_MS as a burst, not a saturated spell", () => {
+    const capacity = new Capacity(2_000);
+    // 1.5 s behind without a break, at 0.05 ms a delivery: a burst cleared within the limit.
+    const now = saturate(capacity, 0, 3, 10_000, 500) + 3_000;
+    // The next burst, 30 000 deliveries after 3 s of quiet, goes through whole.
+    expect(Array.from({ length: 150 }, () => capacity.admits(200, now)).every(Boolean)).toBe(true);
+  });
+
   it("admits a burst that clears within MAX_BACKLOG_MS whole, and refuses a sustained excess", () => {
     const capacity = new Capacity(2_000);
     // 0.05 ms a delivery: 40 000 deliveries are 2 s of work.

@@ -12,9 +12,11 @@
 // cost, so a burst the room clears within MAX_BACKLOG_MS goes through whole; while what the room
 // holds undelivered would take longer than that, nothing is admitted and the bucket saves
 // nothing up. It refills at an allowance that starts at HEADROOM of the measured rate; a room
-// that stays behind for longer than SATURATED_MS is saturated (frames it has not read yet queue
-// in the runtime, where no counter here sees them), so each such spell halves the allowance and
-// spends what is left in the bucket, and the allowance grows back while the room keeps up.
+// that stays behind for longer than MAX_BACKLOG_MS was offered more than a burst it clears in
+// that time, so it is saturated (frames it has not read yet queue in the runtime, where no
+// counter here sees them): each such spell halves the allowance and spends what is left in the
+// bucket, and the allowance grows back while the room keeps up. (A shorter spell is no sign: a
+// burst the room clears in 1.5 s keeps it behind for 1.5 s, and must leave the next one whole.)
 //
 // Saturation shows in a second place, which catches what the first cannot: frames the runtime
 // holds for the room (read from the network, not yet handed over) are work no flush counts, and
@@ -36,7 +38,7 @@ const SAMPLE_DELIVERIES = 1_000;
 const SMOOTHING = 0.3;
 /** The share of the measured rate the allowance starts at and grows back to. */
 const HEADROOM = 0.8;
-/** A room behind without a break for this long is saturated: its allowance halves. */
+/** Within one saturated spell of late probes, a further halving comes at most this often. */
 const SATURATED_MS = 1_000;
 /** While the room keeps up, the allowance grows by this share of its ceiling per second. */
 const GROWTH_PER_SECOND = 0.25;
@@ -47,9 +49,9 @@ const GROWTH_PER_SECOND = 0.25;
  */
 const LATE_MS = 100;
 /**
- * A probe late without a break for this long is a saturated spell. Shorter than SATURATED_MS:
- * a frame the runtime holds makes every other one slower under `wrangler dev`, so a queue there
- * must not get the time to grow.
+ * A probe late without a break for this long is a saturated spell. Far shorter than a spell of
+ * being behind (MAX_BACKLOG_MS): a frame the runtime holds makes every other one slower under
+ * `wrangler dev`, so a queue there must not get the time to grow.
  */
 const PROBE_SATURATED_MS = 200;
 
@@ -189,7 +191,7 @@ export class Capacity {
     }
     if (!behind) this.#behindSince = null;
     else if (!wasBehind) this.#behindSince = now;
-    else if (now - this.#behindSince! >= SATURATED_MS) {
+    else if (now - this.#behindSince! >= this.#maxBacklogMs) {
       this.#saturated(now);
       this.#behindSince = now;
     }
