@@ -182,7 +182,9 @@ describe("bursts and overload, with the default configuration", () => {
         client.frames.filter((f) => typeof f.data === "string" && f.data.includes(`"ref":"${round}-`)).length;
       await waitUntil(
         `the ${round} burst's 200 messages at all 200 sessions`,
-        () => sessions.every((c) => count(c) === 200) || `${sessions.filter((c) => count(c) === 200).length} complete`,
+        () =>
+          sessions.every((c) => count(c) === 200) ||
+          `${sessions.filter((c) => count(c) === 200).length} complete, ${refusals(senders, round)} refused`,
         30_000,
       );
       expect(refusals(senders, round)).toBe(0);

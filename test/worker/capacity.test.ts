@@ -126,16 +126,28 @@ describe("the room's capacity", () => {
 });
 
 describe("the room's probe timer", () => {
-  it("refuses nothing for one late probe (a long flush: a burst), and everything from the second on", () => {
+  it("refuses everything after three late probes in a row, not after the one or two a burst makes", () => {
+    const capacity = new Capacity(2_000);
+    capacity.probed(400, 0); // a burst, read at once
+    capacity.probed(150, 50); // now and then a second
+    expect(capacity.admits(100, 60)).toBe(true);
+    capacity.probed(150, 100);
+    expect(capacity.admits(100, 110)).toBe(false);
+    capacity.probed(10, 150); // on time again
+    expect(capacity.admits(100, 160)).toBe(true);
+  });
+
+  it("takes probes late for PROBE_SATURATED_MS as a saturated spell, and admits again once one is on time", () => {
     const capacity = new Capacity(2_000);
     capacity.accepted(10_000, 0);
     capacity.probed(300, 400);
     expect(capacity.admits(100, 400)).toBe(true);
+    // Late for 200 ms: a room never measured starts an allowance from what it was taking, with
+    // nothing saved up.
     capacity.probed(150, 600);
     expect(capacity.admits(100, 600)).toBe(false);
-    // Once a probe fires on time, the room admits again.
     capacity.probed(3, 653);
-    expect(capacity.admits(100, 653)).toBe(true);
+    expect(capacity.admits(100, 900)).toBe(true);
   });
 
   it("starts an unmeasured room's allowance from what it was taking when it was found saturated", () => {
