@@ -21,16 +21,21 @@ async function guest(room: string, name: string): Promise<NodeTestSocket> {
   return client;
 }
 
+/** Slows `room` to one message per non-moderator every `seconds`, as the admin over the HTTP API. */
+async function setSlowMode(room: string, seconds: number): Promise<void> {
+  const patched = await fetch(`${server.url}/api/rooms/${room}`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ slowMode: seconds }),
+  });
+  expect(patched.status).toBe(200);
+}
+
 describe("the terminal client and moderation", () => {
   it("a member's pipe under slow mode waits between lines, delivers every one and exits 0", async () => {
     const room = uniqueRoom("cli-slow");
     const slowMode = 2;
-    const patched = await fetch(`${server.url}/api/rooms/${room}`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ slowMode }),
-    });
-    expect(patched.status).toBe(200);
+    await setSlowMode(room, slowMode);
     const token = await signToken({ sub: "u-bea", name: "Bea" });
     const lines = ["one", "two", "three"];
 
@@ -55,12 +60,7 @@ describe("the terminal client and moderation", () => {
   it("a member at the terminal under slow mode sees a line sent too soon wait its turn in the prompt, then go", async () => {
     const room = uniqueRoom("cli-slow-tty");
     const slowMode = 3;
-    const patched = await fetch(`${server.url}/api/rooms/${room}`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ slowMode }),
-    });
-    expect(patched.status).toBe(200);
+    await setSlowMode(room, slowMode);
     const watcher = await guest(room, "watcher");
     const terminal = await startTmux(
       [process.execPath, CLI_ENTRY, "--url", server.url, "--room", room, "--name", "bea"],
