@@ -108,7 +108,6 @@ function join(room: string, name: string): void {
           delete: (id) => deleteMessage(current, id),
         };
         composer.showRules(welcome.settings, role === "moderator");
-        view.pendingNote(pendingNote(true, welcome.settings, role === "moderator"));
       },
       message: (message, mine) => {
         if (current !== connection) return;
@@ -142,7 +141,7 @@ function join(room: string, name: string): void {
         if (current !== connection) return;
         view.notice(settingsSentence(describeSettings(event), event.name), "info");
         composer.showRules(event, current.identity.role === "moderator");
-        view.pendingNote(pendingNote(true, event, current.identity.role === "moderator"));
+        showPendingNote();
       },
     },
   });
@@ -163,8 +162,7 @@ function showState(state: ConnectionState): void {
       draw(now);
     });
   } else draw(Date.now());
-  const moderator = connection?.identity.role === "moderator";
-  view.pendingNote(pendingNote(state.kind === "connected", connection?.settings ?? NO_RULES, moderator));
+  showPendingNote();
   // Typing frames stop with the connection; names shown from before would linger.
   if (state.kind !== "connected") typingLine.clear();
   if (state.kind === "closed" && state.code !== CloseCode.normal) {
@@ -176,6 +174,12 @@ function showState(state: ConnectionState): void {
       "error",
     );
   }
+}
+
+/** Says on every pending message why it waits, from the connection's state and the room's rules. */
+function showPendingNote(): void {
+  const connected = connection?.state.kind === "connected";
+  view.pendingNote(pendingNote(connected, connection?.settings ?? NO_RULES, connection?.identity.role === "moderator"));
 }
 
 /** The checked Name and Room fields, or null after showing beside them what is wrong. */
