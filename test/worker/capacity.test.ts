@@ -137,17 +137,19 @@ describe("the room's probe timer", () => {
     expect(capacity.admits(100, 160)).toBe(true);
   });
 
-  it("takes probes late for PROBE_SATURATED_MS as a saturated spell, and admits again once one is on time", () => {
+  it("takes probes late for PROBE_SATURATED_MS, three or more, as a saturated spell; a burst's two are none", () => {
     const capacity = new Capacity(2_000);
     capacity.accepted(10_000, 0);
     capacity.probed(300, 400);
-    expect(capacity.admits(100, 400)).toBe(true);
-    // Late for 200 ms: a room never measured starts an allowance from what it was taking, with
-    // nothing saved up.
-    capacity.probed(150, 600);
-    expect(capacity.admits(100, 600)).toBe(false);
+    capacity.probed(150, 600); // 200 ms of late probes, but only two: a burst
     capacity.probed(3, 653);
-    expect(capacity.admits(100, 900)).toBe(true);
+    expect(capacity.admits(100, 653)).toBe(true);
+    // A sustained offer: late after late for 200 ms. A room never measured starts an allowance
+    // from what it was taking, with nothing saved up.
+    for (let t = 700; t <= 900; t += 50) capacity.probed(150, t);
+    capacity.probed(3, 903);
+    expect(capacity.admits(100, 903)).toBe(false);
+    expect(capacity.admits(100, 1_300)).toBe(true);
   });
 
   it("starts an unmeasured room's allowance from what it was taking when it was found saturated", () => {

@@ -157,12 +157,14 @@ export class Capacity {
     }
     this.#grow(now, false);
     this.#lateProbes++;
-    // Work is waiting in the runtime: no more of the bucket's depth, only the allowance.
-    if (this.#bucket !== null) this.#bucket.tokens = 0;
-    // Counted from the first late probe, so that a single long flush (a burst) is no spell. The
-    // first halving comes soon; later ones in the same spell only every SATURATED_MS, as the
-    // runtime's queue drains at its own pace whatever the room admits meanwhile.
     this.#lateSince ??= now;
+    // The one or two late probes of a burst read at once change nothing.
+    if (this.#lateProbes < LATE_PROBES_TO_REFUSE) return;
+    // Work keeps waiting in the runtime: no more of the bucket's depth, only the allowance.
+    if (this.#bucket !== null) this.#bucket.tokens = 0;
+    // Counted from the first late probe. The first halving comes soon; later ones in the same
+    // spell only every SATURATED_MS, as the runtime's queue drains at its own pace whatever the
+    // room admits meanwhile.
     if (now - this.#lateSince < (this.#halvedInSpell ? SATURATED_MS : PROBE_SATURATED_MS)) return;
     this.#halvedInSpell = true;
     if (this.#bucket === null) {
