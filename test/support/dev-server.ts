@@ -66,6 +66,19 @@ export async function freePort(): Promise<number> {
 
 /** Starts `wrangler dev` and resolves once `/healthz` answers. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  // A free port can be taken by another process between the OS naming it and wrangler binding it
+  // (test files start their servers in parallel): fresh ports then, unless the port was asked for.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      const taken = error instanceof Error && error.message.includes("Address already in use");
+      if (!taken || options.port !== undefined || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), "edge-chat-state-"));
